@@ -1,0 +1,1 @@
+"""Lotsa: a social prescribing platform for health centres, municipalities and associations."""

@@ -1,0 +1,1 @@
+"""Users, organisations, memberships with roles, and the access helpers every view uses."""

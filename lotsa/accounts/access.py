@@ -1,0 +1,68 @@
+"""Access helpers: which organisations a user acts for, and in which role.
+
+Every view that edits an organisation's data or reads a person's data goes through here, so
+that the rules live in one place and each has a test where the outsider is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from .models import Membership, Organization
+
+Role = Membership.Role
+EDITOR_ROLES = (Role.PROVIDER, Role.COORDINATOR, Role.ADMINISTRATOR)
+MODERATOR_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def organizations_for(user: Any, *roles: str) -> QuerySet[Organization]:
+    """The organisations where `user` holds one of `roles` (any role when none given)."""
+    if not getattr(user, "is_authenticated", False):
+        return Organization.objects.none()
+    memberships = Membership.objects.filter(user=user)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return Organization.objects.filter(pk__in=memberships.values("organization_id"))
+
+
+def is_administrator(user: Any) -> bool:
+    return organizations_for(user, Role.ADMINISTRATOR).exists()
+
+
+def moderated_municipalities(user: Any) -> set[str] | None:
+    """Municipality keys whose listings `user` moderates; None means every municipality.
+
+    Coordinators of a municipality unit moderate the listings of their own municipality;
+    administrators moderate everywhere.
+    """
+    if is_administrator(user):
+        return None
+    return set(
+        organizations_for(user, Role.COORDINATOR)
+        .filter(kind=Organization.Kind.MUNICIPALITY)
+        .values_list("municipality", flat=True)
+    )
+
+
+def can_moderate(user: Any, municipality: str | None = None) -> bool:
+    keys = moderated_municipalities(user)
+    if keys is None:
+        return True
+    return bool(keys) if municipality is None else municipality in keys
+
+
+def get_organization_for_editor(request: HttpRequest, pk: int) -> Organization:
+    """An organisation the signed-in user may edit, or 404 (never 403: no hint it exists)."""
+    editable = organizations_for(request.user, *EDITOR_ROLES)
+    return get_object_or_404(editable, pk=pk)
+
+
+def require_moderator(request: HttpRequest) -> set[str] | None:
+    """The municipalities the user moderates (None = all); 404 for everyone else."""
+    if not can_moderate(request.user):
+        raise Http404
+    return moderated_municipalities(request.user)

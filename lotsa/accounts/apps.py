@@ -1,0 +1,9 @@
+"""App configuration for accounts and organisations."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "lotsa.accounts"
+    verbose_name = _("Accounts and organisations")

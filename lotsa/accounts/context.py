@@ -1,0 +1,20 @@
+"""Template context for the navigation: what the signed-in user may reach."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from . import access
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {
+        "nav_is_editor": signed_in
+        and access.organizations_for(user, *access.EDITOR_ROLES).exists(),
+        "nav_is_moderator": signed_in and access.can_moderate(user),
+        "map_tile_url": settings.LOTSA_MAP_TILE_URL,
+        "map_attribution": settings.LOTSA_MAP_ATTRIBUTION,
+    }

@@ -1,0 +1,126 @@
+"""Users, the organisations they work for, and their role in each."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lotsa.lib import municipalities
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who works in Lotsa; signs in with an e-mail address."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("e-mail address"), unique=True)
+    language = models.CharField(_("language"), max_length=8, default="sv")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def approved(self) -> OrganizationQuerySet:
+        return self.filter(is_approved=True)
+
+
+class Organization(models.Model):
+    """A health centre, a municipal unit, an association or another provider."""
+
+    class Kind(models.TextChoices):
+        HEALTH_CENTRE = "health_centre", _("Health centre")
+        MUNICIPALITY = "municipality", _("Municipality unit")
+        ASSOCIATION = "association", _("Association")
+        OTHER = "other", _("Other")
+
+    class Country(models.TextChoices):
+        SWEDEN = "SE", _("Sweden")
+        DENMARK = "DK", _("Denmark")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, default="SE")
+    org_number = models.CharField(
+        _("organisation number"),
+        max_length=20,
+        blank=True,
+        help_text=_("Swedish organisationsnummer or Danish CVR number."),
+    )
+    municipality = models.CharField(_("municipality"), max_length=8, db_index=True)
+    description = models.TextField(_("description"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_approved = models.BooleanField(
+        _("approved"),
+        default=True,
+        help_text=_("Self-registered organisations are hidden until municipal staff approve."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def municipality_name(self) -> str:
+        found = municipalities.get(self.municipality)
+        return found.name if found else self.municipality
+
+
+class Membership(models.Model):
+    """A user's role in one organisation; a user may have several."""
+
+    class Role(models.TextChoices):
+        CLINICIAN = "clinician", _("Clinician")
+        LINK_WORKER = "link_worker", _("Link worker")
+        CONNECTOR = "connector", _("Volunteer connector")
+        COORDINATOR = "coordinator", _("Activity lead / municipality coordinator")
+        PROVIDER = "provider", _("Association contact")
+        MANAGER = "manager", _("Manager")
+        RESEARCHER = "researcher", _("Researcher")
+        ADMINISTRATOR = "administrator", _("Administrator")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"], name="unique_membership_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.organization}"

@@ -1,0 +1,11 @@
+"""URLs of the staff start page."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]

@@ -1,0 +1,17 @@
+"""The staff start page: what this user can do, by role."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .models import Membership
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("organization")
+        .order_by("organization__name", "role")
+    )
+    return render(request, "accounts/home.html", {"memberships": memberships})

@@ -1,0 +1,1 @@
+"""The access log: who did what to whose data, when and from where."""

@@ -1,0 +1,1 @@
+"""Organisations' offerings: places, schedules, taxonomy, capacity, freshness and search."""

@@ -1,0 +1,154 @@
+"""Full-text search over offerings with the database's own engine, behind one interface.
+
+PostgreSQL: a tsvector per offering built with the `swedish` or `danish` configuration (the
+language of the listing), queried with prefix matching in both languages, so that
+`promenad` finds "Promenadgruppen" and `sorg` finds "Sorgegruppe".
+SQLite: an FTS5 table holding the same text stemmed in Python by the same Snowball
+algorithms (PyStemmer), queried with the same prefix rule. Both drop the same stop words,
+so both find the same offerings.
+
+The index is kept in step by `reindex()`, which the directory's actions call after every
+change; `manage.py rebuild_search_index` rebuilds it whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import F, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from lotsa.lib import text
+
+from .models import Offering
+
+TABLE = "directory_offering_search"
+LANGUAGE_CONFIG = {"sv": "swedish", "da": "danish"}
+
+
+def create_table_sql(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            f"CREATE TABLE {TABLE} (offering_id bigint PRIMARY KEY"
+            " REFERENCES directory_offering(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
+            " document tsvector NOT NULL)",
+            f"CREATE INDEX {TABLE}_document ON {TABLE} USING gin(document)",
+        ]
+    # The rowid is the offering's id; text is pre-stemmed, so the plain tokenizer suffices.
+    return [
+        f"CREATE VIRTUAL TABLE {TABLE} USING fts5(name, body,"
+        " tokenize = 'unicode61 remove_diacritics 0')"
+    ]
+
+
+def drop_table_sql(vendor: str) -> list[str]:
+    return [f"DROP TABLE IF EXISTS {TABLE}"]
+
+
+def _body(offering: Offering) -> str:
+    parts = [offering.description, offering.organization.name]
+    parts += [term.name_sv + " " + term.name_da for term in offering.categories.all()]
+    parts += [place.city for place in offering.places.all()]
+    return "\n".join(parts)
+
+
+def reindex(offering_ids: Iterable[int] | None = None) -> None:
+    """Rebuild the index rows of these offerings (all when None)."""
+    offerings = Offering.objects.select_related("organization").prefetch_related(
+        "categories", "places"
+    )
+    if offering_ids is not None:
+        ids = list(offering_ids)
+        offerings = offerings.filter(pk__in=ids)
+    with connection.cursor() as cursor:
+        if offering_ids is None:
+            cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - constant table name
+        else:
+            for chunk in _chunks(ids, 500):
+                marks = ",".join(["%s"] * len(chunk))
+                key = "offering_id" if connection.vendor == "postgresql" else "rowid"
+                cursor.execute(f"DELETE FROM {TABLE} WHERE {key} IN ({marks})", chunk)  # noqa: S608
+        rows = [(o.pk, o.text_language, o.name, _body(o)) for o in offerings.iterator(1000)]
+        if connection.vendor == "postgresql":
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (offering_id, document) VALUES (%s,"  # noqa: S608
+                " setweight(to_tsvector(%s::regconfig, %s), 'A')"
+                " || setweight(to_tsvector(%s::regconfig, %s), 'B'))",
+                [
+                    (pk, LANGUAGE_CONFIG[lang], name, LANGUAGE_CONFIG[lang], body)
+                    for pk, lang, name, body in rows
+                ],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (rowid, name, body) VALUES (%s, %s, %s)",  # noqa: S608
+                [
+                    (pk, text.stemmed_document(name, lang), text.stemmed_document(body, lang))
+                    for pk, lang, name, body in rows
+                ],
+            )
+
+
+def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _fts5_query(terms: list[str]) -> str:
+    """Every term must match, as a prefix of its Swedish or its Danish stem."""
+    clauses = []
+    for term in terms:
+        stems = dict.fromkeys(text.stem(term, lang) for lang in text.SEARCH_LANGUAGES)
+        # Stems are word characters only, and quoted: FTS5 syntax in the query is inert.
+        clauses.append("(" + " OR ".join(f'"{s}"*' for s in stems) + ")")
+    return " AND ".join(clauses)
+
+
+def _pg_tsquery_sql(terms: list[str]) -> tuple[str, list[str]]:
+    parts = []
+    params: list[str] = []
+    for term in terms:
+        # to_tsquery stems with each configuration; ':*' makes the stem a prefix.
+        parts.append("(to_tsquery('swedish', %s) || to_tsquery('danish', %s))")
+        lexeme = term.replace("'", "") + ":*"
+        params += [lexeme, lexeme]
+    return " && ".join(parts), params
+
+
+def apply(queryset: QuerySet[Offering], query: str) -> QuerySet[Offering]:
+    """Narrow `queryset` to offerings matching every word of `query`, best first.
+
+    A query with no usable words (empty, punctuation, stop words only) leaves the queryset
+    as it is, so the page lists everything within the filters.
+    """
+    terms = text.query_terms(query)
+    if not terms:
+        return queryset
+    if connection.vendor == "postgresql":
+        tsquery, params = _pg_tsquery_sql(terms)
+        match = RawSQL(
+            f"SELECT offering_id FROM {TABLE} WHERE document @@ ({tsquery})",  # noqa: S608
+            params,
+        )
+        rank = RawSQL(
+            f"SELECT ts_rank(document, {tsquery}) FROM {TABLE}"  # noqa: S608
+            f" WHERE offering_id = directory_offering.id",
+            params,
+            output_field=FloatField(),
+        )
+    else:
+        fts = _fts5_query(terms)
+        match = RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts])  # noqa: S608
+        # bm25 is lower for better matches; negate it so that higher is better on both.
+        rank = RawSQL(
+            f"SELECT -bm25({TABLE}, 10.0, 1.0) FROM {TABLE}"  # noqa: S608
+            f" WHERE {TABLE} MATCH %s AND rowid = directory_offering.id",
+            [fts],
+            output_field=FloatField(),
+        )
+    return (
+        queryset.filter(pk__in=match)
+        .annotate(search_rank=rank)
+        .order_by(F("search_rank").desc(nulls_last=True), "name", "pk")
+    )

@@ -1,0 +1,1 @@
+"""Framework-free helpers: places, distances, identity and organisation numbers, text, schedules."""

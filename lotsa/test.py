@@ -1,0 +1,111 @@
+"""Test base: the personas every test can use, and small `make_*` helpers.
+
+Personas (all synthetic):
+- `gp`, a clinician at Health centre A; `link_worker`, of team A at Health centre A;
+- `provider`, the contact of Association X; `coordinator`, at the Municipality's culture and
+  leisure unit, who moderates listings in the demo municipality;
+- `connector`, a volunteer connector; `manager`; `researcher`; `admin`, an administrator;
+- `outsider`, a clinician at Health centre B, who must see nothing of the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.test import TestCase
+from django.utils import timezone
+
+from lotsa.accounts.models import Membership, Organization, User
+from lotsa.directory import search
+from lotsa.directory.models import Offering, Place, Schedule, Term
+
+PASSWORD = "correct-horse-battery-staple"
+MUNICIPALITY = "SE-2480"  # Umeå
+Role = Membership.Role
+
+
+def make_organization(name: str, kind: str = Organization.Kind.ASSOCIATION, **extra: Any) -> Organization:
+    extra.setdefault("municipality", MUNICIPALITY)
+    return Organization.objects.create(name=name, kind=kind, **extra)
+
+
+def make_user(email: str, organization: Organization | None = None, role: str = "", **extra: Any) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, **extra)
+    if organization is not None:
+        Membership.objects.create(user=user, organization=organization, role=role)
+    return user
+
+
+def terms(vocabulary: str, *codes: str) -> list[Term]:
+    return list(Term.objects.filter(vocabulary=vocabulary, code__in=codes))
+
+
+def make_offering(
+    organization: Organization,
+    name: str = "Promenadgruppen",
+    *,
+    description: str = "Vi går en lugn promenad tillsammans och fikar efteråt.",
+    categories: tuple[str, ...] = ("walking-outdoor",),
+    byday: str = "TU",
+    opens_at: dt.time = dt.time(14),
+    closes_at: dt.time = dt.time(16),
+    latitude: float = 63.8258,
+    longitude: float = 20.2630,
+    city: str = "Umeå",
+    postcode: str = "903 26",
+    municipality: str = MUNICIPALITY,
+    index: bool = True,
+    **extra: Any,
+) -> Offering:
+    extra.setdefault("is_published", True)
+    offering = Offering.objects.create(
+        organization=organization, name=name, description=description, **extra
+    )
+    offering.categories.set(terms(Term.Vocabulary.CATEGORY, *categories))
+    if not offering.is_online:
+        Place.objects.create(
+            offering=offering,
+            address="Storgatan 1",
+            postcode=postcode,
+            city=city,
+            municipality=municipality,
+            latitude=latitude,
+            longitude=longitude,
+        )
+    if byday:
+        Schedule.objects.create(
+            offering=offering, byday=byday, opens_at=opens_at, closes_at=closes_at
+        )
+    if index:
+        search.reindex([offering.pk])
+    return offering
+
+
+class BaseTestCase(TestCase):
+    """A world with two health centres, a municipality unit and an association."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.health_centre_a = make_organization("Vårdcentralen Ålidhem", Organization.Kind.HEALTH_CENTRE)
+        cls.health_centre_b = make_organization("Vårdcentralen Teg", Organization.Kind.HEALTH_CENTRE)
+        cls.municipality = make_organization(
+            "Umeå kommun, kultur och fritid", Organization.Kind.MUNICIPALITY
+        )
+        cls.association = make_organization("Föreningen Gå Tillsammans", org_number="802479-1538")
+        cls.gp = make_user("gp@example.org", cls.health_centre_a, Role.CLINICIAN, first_name="Greta")
+        cls.link_worker = make_user("lw@example.org", cls.health_centre_a, Role.LINK_WORKER)
+        cls.provider = make_user("provider@example.org", cls.association, Role.PROVIDER)
+        cls.coordinator = make_user("coord@example.org", cls.municipality, Role.COORDINATOR)
+        cls.connector = make_user("connector@example.org", cls.health_centre_a, Role.CONNECTOR)
+        cls.manager = make_user("manager@example.org", cls.municipality, Role.MANAGER)
+        cls.researcher = make_user("researcher@example.org", cls.municipality, Role.RESEARCHER)
+        cls.admin = make_user("admin@example.org", cls.municipality, Role.ADMINISTRATOR)
+        cls.outsider = make_user("outsider@example.org", cls.health_centre_b, Role.CLINICIAN)
+
+    def login(self, user: User) -> None:
+        self.client.force_login(user)
+
+    @staticmethod
+    def today() -> dt.date:
+        return timezone.localdate()

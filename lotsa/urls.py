@@ -1,0 +1,19 @@
+"""URLs: language-prefixed pages (/sv/, /da/, /en/), plus a few that need no language."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", RedirectView.as_view(pattern_name="directory:search", permanent=False)),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("lotsa.directory.urls")),
+    path("staff/", include("lotsa.accounts.urls")),
+    path("account/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
