@@ -52,8 +52,11 @@ bench: setup
 
 ## messages: extract translatable strings into the .po files and compile them
 messages: setup
-	cd lotsa && ../$(BIN)/django-admin makemessages -l sv -l da -l en --no-obsolete --no-location
-	cd lotsa && ../$(BIN)/django-admin compilemessages
+	$(BIN)/python manage.py makemessages -l sv -l da -l en --no-obsolete --no-location \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'tools/*' --ignore 'conftest.py' --ignore '*/tests/*'
+	$(BIN)/python tools/fill_english_catalogue.py lotsa/locale/en/LC_MESSAGES/django.po
+	$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'var'
+
 
 clean:
 	rm -rf $(VENV) var

@@ -25,12 +25,16 @@ MUNICIPALITY = "SE-2480"  # Umeå
 Role = Membership.Role
 
 
-def make_organization(name: str, kind: str = Organization.Kind.ASSOCIATION, **extra: Any) -> Organization:
+def make_organization(
+    name: str, kind: str = Organization.Kind.ASSOCIATION, **extra: Any
+) -> Organization:
     extra.setdefault("municipality", MUNICIPALITY)
     return Organization.objects.create(name=name, kind=kind, **extra)
 
 
-def make_user(email: str, organization: Organization | None = None, role: str = "", **extra: Any) -> User:
+def make_user(
+    email: str, organization: Organization | None = None, role: str = "", **extra: Any
+) -> User:
     user = User.objects.create_user(email=email, password=PASSWORD, **extra)
     if organization is not None:
         Membership.objects.create(user=user, organization=organization, role=role)
@@ -85,15 +89,35 @@ def make_offering(
 class BaseTestCase(TestCase):
     """A world with two health centres, a municipality unit and an association."""
 
+    health_centre_a: Organization
+    health_centre_b: Organization
+    municipality: Organization
+    association: Organization
+    gp: User
+    link_worker: User
+    provider: User
+    coordinator: User
+    connector: User
+    manager: User
+    researcher: User
+    admin: User
+    outsider: User
+
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.health_centre_a = make_organization("Vårdcentralen Ålidhem", Organization.Kind.HEALTH_CENTRE)
-        cls.health_centre_b = make_organization("Vårdcentralen Teg", Organization.Kind.HEALTH_CENTRE)
+        cls.health_centre_a = make_organization(
+            "Vårdcentralen Ålidhem", Organization.Kind.HEALTH_CENTRE
+        )
+        cls.health_centre_b = make_organization(
+            "Vårdcentralen Teg", Organization.Kind.HEALTH_CENTRE
+        )
         cls.municipality = make_organization(
             "Umeå kommun, kultur och fritid", Organization.Kind.MUNICIPALITY
         )
         cls.association = make_organization("Föreningen Gå Tillsammans", org_number="802479-1538")
-        cls.gp = make_user("gp@example.org", cls.health_centre_a, Role.CLINICIAN, first_name="Greta")
+        cls.gp = make_user(
+            "gp@example.org", cls.health_centre_a, Role.CLINICIAN, first_name="Greta"
+        )
         cls.link_worker = make_user("lw@example.org", cls.health_centre_a, Role.LINK_WORKER)
         cls.provider = make_user("provider@example.org", cls.association, Role.PROVIDER)
         cls.coordinator = make_user("coord@example.org", cls.municipality, Role.COORDINATOR)

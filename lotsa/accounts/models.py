@@ -32,9 +32,9 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=8, default="sv")
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # type: ignore[misc]
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[misc,assignment]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -22,7 +22,7 @@ def record(
     action: str,
     obj: models.Model,
     *,
-    user: object | None,
+    user: Any,
     organization_id: int | None = None,
     purpose: str = "",
     request: HttpRequest | None = None,

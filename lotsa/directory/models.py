@@ -332,9 +332,7 @@ class ClaimRequest(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="claims"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="claims")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     message = models.TextField(_("why you should manage this listing"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -368,9 +366,7 @@ class ProblemReport(models.Model):
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="problems")
     kind = models.CharField(_("what is wrong"), max_length=20, choices=Kind.choices)
     message = models.TextField(_("tell us more"), blank=True, max_length=2000)
-    contact = models.CharField(
-        _("your e-mail or phone (optional)"), max_length=200, blank=True
-    )
+    contact = models.CharField(_("your e-mail or phone (optional)"), max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_by = models.ForeignKey(

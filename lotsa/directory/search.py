@@ -30,9 +30,9 @@ LANGUAGE_CONFIG = {"sv": "swedish", "da": "danish"}
 def create_table_sql(vendor: str) -> list[str]:
     if vendor == "postgresql":
         return [
-            f"CREATE TABLE {TABLE} (offering_id bigint PRIMARY KEY"
-            " REFERENCES directory_offering(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
-            " document tsvector NOT NULL)",
+            # No foreign key: rows of deleted offerings are harmless (searches join on the
+            # offering table) and are dropped by the next rebuild; a key would block TRUNCATE.
+            f"CREATE TABLE {TABLE} (offering_id bigint PRIMARY KEY, document tsvector NOT NULL)",
             f"CREATE INDEX {TABLE}_document ON {TABLE} USING gin(document)",
         ]
     # The rowid is the offering's id; text is pre-stemmed, so the plain tokenizer suffices.
@@ -63,16 +63,16 @@ def reindex(offering_ids: Iterable[int] | None = None) -> None:
         offerings = offerings.filter(pk__in=ids)
     with connection.cursor() as cursor:
         if offering_ids is None:
-            cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - constant table name
+            cursor.execute(f"DELETE FROM {TABLE}")
         else:
             for chunk in _chunks(ids, 500):
                 marks = ",".join(["%s"] * len(chunk))
                 key = "offering_id" if connection.vendor == "postgresql" else "rowid"
-                cursor.execute(f"DELETE FROM {TABLE} WHERE {key} IN ({marks})", chunk)  # noqa: S608
+                cursor.execute(f"DELETE FROM {TABLE} WHERE {key} IN ({marks})", chunk)
         rows = [(o.pk, o.text_language, o.name, _body(o)) for o in offerings.iterator(1000)]
         if connection.vendor == "postgresql":
             cursor.executemany(
-                f"INSERT INTO {TABLE} (offering_id, document) VALUES (%s,"  # noqa: S608
+                f"INSERT INTO {TABLE} (offering_id, document) VALUES (%s,"
                 " setweight(to_tsvector(%s::regconfig, %s), 'A')"
                 " || setweight(to_tsvector(%s::regconfig, %s), 'B'))",
                 [
@@ -82,7 +82,7 @@ def reindex(offering_ids: Iterable[int] | None = None) -> None:
             )
         else:
             cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, name, body) VALUES (%s, %s, %s)",  # noqa: S608
+                f"INSERT INTO {TABLE} (rowid, name, body) VALUES (%s, %s, %s)",
                 [
                     (pk, text.stemmed_document(name, lang), text.stemmed_document(body, lang))
                     for pk, lang, name, body in rows
@@ -128,21 +128,21 @@ def apply(queryset: QuerySet[Offering], query: str) -> QuerySet[Offering]:
     if connection.vendor == "postgresql":
         tsquery, params = _pg_tsquery_sql(terms)
         match = RawSQL(
-            f"SELECT offering_id FROM {TABLE} WHERE document @@ ({tsquery})",  # noqa: S608
+            f"SELECT offering_id FROM {TABLE} WHERE document @@ ({tsquery})",
             params,
         )
         rank = RawSQL(
-            f"SELECT ts_rank(document, {tsquery}) FROM {TABLE}"  # noqa: S608
+            f"SELECT ts_rank(document, {tsquery}) FROM {TABLE}"
             f" WHERE offering_id = directory_offering.id",
             params,
             output_field=FloatField(),
         )
     else:
         fts = _fts5_query(terms)
-        match = RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts])  # noqa: S608
+        match = RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts])
         # bm25 is lower for better matches; negate it so that higher is better on both.
         rank = RawSQL(
-            f"SELECT -bm25({TABLE}, 10.0, 1.0) FROM {TABLE}"  # noqa: S608
+            f"SELECT -bm25({TABLE}, 10.0, 1.0) FROM {TABLE}"
             f" WHERE {TABLE} MATCH %s AND rowid = directory_offering.id",
             [fts],
             output_field=FloatField(),

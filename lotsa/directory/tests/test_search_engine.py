@@ -52,7 +52,12 @@ class SearchEngineTest(BaseTestCase):
         self.assertEqual(self.found("promenad")[0], "Promenadgruppen")
 
     def test_markup_and_sql_are_inert(self) -> None:
-        for query in ['"; DROP TABLE directory_offering; --', "<script>x</script>", "a' OR '1'='1", 'NEAR(a b) "*']:
+        for query in [
+            '"; DROP TABLE directory_offering; --',
+            "<script>x</script>",
+            "a' OR '1'='1",
+            'NEAR(a b) "*',
+        ]:
             self.assertEqual(self.found(query), [], query)
         self.assertEqual(Offering.objects.count(), 3)
 

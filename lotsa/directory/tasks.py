@@ -1,0 +1,172 @@
+"""Background work of the directory: e-mails about moderation decisions and freshness reminders.
+
+Each task takes ids (JSON), loads what it needs, and writes every e-mail in the recipient's
+own language, with absolute links under that language's URL prefix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import task
+
+from lotsa.accounts import access
+from lotsa.accounts.models import Organization, User
+
+from .models import ClaimRequest, Offering, OfferingChange, OfferingQuerySet
+
+COUNTRY_LANGUAGE = {"SE": "sv", "DK": "da"}
+
+
+def absolute_url(name: str, *args: Any, **kwargs: Any) -> str:
+    """`SITE_URL` + the path in the active language (call inside `translation.override`)."""
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=args, kwargs=kwargs)
+
+
+def send_templated_mail(template: str, context: dict[str, Any], *, to: str, language: str) -> None:
+    """Render `directory/email/<template>_subject.txt` and `<template>.txt` and send them."""
+    with translation.override(language):
+        subject = render_to_string(f"directory/email/{template}_subject.txt", context)
+        body = render_to_string(f"directory/email/{template}.txt", context)
+        send_mail(" ".join(subject.split()), body, None, [to])
+
+
+def _language(user: User) -> str:
+    known = {code for code, _name in settings.LANGUAGES}
+    return user.language if user.language in known else settings.LANGUAGE_CODE
+
+
+@task()
+def send_change_decision(change_id: int) -> None:
+    """Tell the submitter that their listing was approved or sent back, and why."""
+    change = (
+        OfferingChange.objects.select_related("submitted_by", "offering", "organization")
+        .filter(pk=change_id)
+        .first()
+    )
+    if change is None or change.status == OfferingChange.Status.PENDING:
+        return
+    user = change.submitted_by
+    language = _language(user)
+    with translation.override(language):
+        context = {
+            "user": user,
+            "change": change,
+            "name": change.data.get("name", ""),
+            "is_approved": change.status == OfferingChange.Status.APPROVED,
+            "listings_url": absolute_url("directory:my-listings"),
+            "offering_url": (
+                absolute_url("directory:offering", uuid=change.offering.uuid)
+                if change.offering
+                else ""
+            ),
+        }
+    send_templated_mail("change_decision", context, to=user.email, language=language)
+
+
+@task()
+def send_claim_decision(claim_id: int) -> None:
+    """Tell a claimant whether they now manage the organisation's listings."""
+    claim = ClaimRequest.objects.select_related("user", "organization").filter(pk=claim_id).first()
+    if claim is None or claim.status == ClaimRequest.Status.PENDING:
+        return
+    language = _language(claim.user)
+    with translation.override(language):
+        context = {
+            "user": claim.user,
+            "claim": claim,
+            "is_approved": claim.status == ClaimRequest.Status.APPROVED,
+            "listings_url": absolute_url("directory:my-listings"),
+        }
+    send_templated_mail("claim_decision", context, to=claim.user.email, language=language)
+
+
+@task()
+def send_registration_decision(
+    user_ids: list[int], organization_name: str, is_approved: bool, message: str
+) -> None:
+    """Tell a self-registered organisation's contacts whether it is now public.
+
+    Takes the name rather than the id: a refused registration is deleted before this runs.
+    """
+    for user in User.objects.filter(pk__in=user_ids, is_active=True):
+        language = _language(user)
+        with translation.override(language):
+            context = {
+                "user": user,
+                "organization_name": organization_name,
+                "is_approved": is_approved,
+                "message": message,
+                "listings_url": absolute_url("directory:my-listings"),
+            }
+        send_templated_mail("registration_decision", context, to=user.email, language=language)
+
+
+def due_for_reminder(
+    offerings: OfferingQuerySet, now: dt.datetime | None = None
+) -> OfferingQuerySet:
+    """Public, stale listings whose provider was not reminded within the reminder interval."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=settings.LOTSA_REMINDER_INTERVAL_DAYS)
+    return (
+        offerings.public()
+        .stale(timezone.localdate(now))
+        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=since))
+    )
+
+
+@task()
+def send_freshness_reminder(organization_id: int) -> None:
+    """Ask an organisation to confirm or update its stale listings, once per interval.
+
+    The organisation's editors get the mail, each in their language; an organisation
+    without an editor gets it at its own address, in its country's language.
+    """
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return
+    # No transaction around the sending: on SQLite it would hold the write lock for as long
+    # as the mail server takes. The listings are marked after the mails went out.
+    offerings = list(
+        due_for_reminder(Offering.objects.filter(organization=organization)).order_by("name")
+    )
+    if not offerings:
+        return
+    editors = User.objects.filter(
+        is_active=True,
+        memberships__organization=organization,
+        memberships__role__in=access.EDITOR_ROLES,
+    ).distinct()
+    recipients = [(user.email, _language(user), True) for user in editors]
+    if not recipients and organization.email:
+        language = COUNTRY_LANGUAGE.get(organization.country, settings.LANGUAGE_CODE)
+        recipients = [(organization.email, language, False)]
+    for email, language, has_account in recipients:
+        with translation.override(language):
+            listings = [
+                {
+                    "name": offering.name,
+                    "last_reviewed_at": offering.last_reviewed_at,
+                    "public_url": absolute_url("directory:offering", uuid=offering.uuid),
+                }
+                for offering in offerings
+            ]
+            context = {
+                "organization": organization,
+                "listings": listings,
+                "has_account": has_account,
+                "listings_url": absolute_url("directory:my-listings"),
+                "claim_url": absolute_url("directory:claim") + f"?organization={organization.pk}",
+                "stale_after_weeks": settings.LOTSA_STALE_AFTER_WEEKS,
+            }
+        send_templated_mail("freshness_reminder", context, to=email, language=language)
+    # Marked even when nobody could be written to, so that the command does not enqueue the
+    # same organisation on every run; staff still see the listings as stale.
+    Offering.objects.filter(pk__in=[o.pk for o in offerings]).update(reminded_at=timezone.now())
