@@ -23,7 +23,7 @@ demo: setup
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py print_demo_logins
+	$(BIN)/python manage.py print_demo_logins --url http://$(HOST):$(PORT)/sv/
 	$(BIN)/python manage.py enqueue_freshness_reminders
 	$(BIN)/python manage.py db_worker --interval 5 & WORKER=$$!; \
 	trap 'kill $$WORKER' EXIT INT TERM; \

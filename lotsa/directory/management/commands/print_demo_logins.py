@@ -5,25 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.hashers import check_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
 from lotsa.accounts.models import Membership, User
 
 from .seed_demo import DEMO_LOGINS, DEMO_PASSWORD
 
-DEMO_URL = "http://127.0.0.1:8000/sv/"
+DEMO_URL = "http://127.0.0.1:8000/sv/"  # where `make demo` serves unless told otherwise
 Role = Membership.Role
 
 
 class Command(BaseCommand):
     help = "Print the demo's address and a table of the demo logins (after seed_demo)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--url", default=DEMO_URL, help="the address the demo is served on")
+
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override("en"):
-            self._print()
+            self._print(options["url"])
 
-    def _print(self) -> None:
+    def _print(self, url: str) -> None:
         users = {
             user.email: user
             for user in User.objects.filter(
@@ -55,7 +58,7 @@ class Command(BaseCommand):
                         membership.organization.name if membership else "",
                     )
                 )
-        self.stdout.write(f"Open {DEMO_URL} and sign in as one of these demo users:\n")
+        self.stdout.write(f"Open {url} and sign in as one of these demo users:\n")
         widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
         for n, row in enumerate(rows):
             self.stdout.write(
