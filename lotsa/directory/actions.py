@@ -117,7 +117,8 @@ def offering_data(offering: Offering) -> dict[str, Any]:
     data: dict[str, Any] = {field: getattr(offering, field) for field in OFFERING_FIELDS}
     for field in TERM_FIELDS:
         data[field] = sorted(term.code for term in getattr(offering, field).all())
-    place = offering.places.first()
+    # Through .all(), so that a prefetched list serves (Place is ordered by pk).
+    place = next(iter(offering.places.all()), None)
     data["place"] = place_data(place) if place and not offering.is_online else None
     data["schedules"] = [schedule_data(schedule) for schedule in offering.schedules.all()]
     return data

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.core import mail
+from django.core.serializers.json import DjangoJSONEncoder
 
 from lotsa.accounts.models import Organization, User
 from lotsa.audit.models import AuditEvent
@@ -188,6 +190,34 @@ class ModerationTest(BaseTestCase):
         labels = [d.label for d in differences]
         self.assertEqual(labels, ["Description", "Number of places"])
         self.assertEqual((differences[1].old, differences[1].new), ("–", "15"))
+
+    def test_the_queue_takes_as_many_queries_for_three_changes_as_for_one(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from lotsa.directory import actions
+
+        def propose(offering: Offering) -> None:
+            data = actions.offering_data(offering) | {"name": offering.name + " (ny)"}
+            OfferingChange.objects.create(
+                organization=self.association,
+                offering=offering,
+                data=json.loads(DjangoJSONEncoder().encode(data)),
+                submitted_by=self.provider,
+            )
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                self.assertEqual(self.client.get(url("directory:moderation")).status_code, 200)
+            return len(captured)
+
+        self.login(self.coordinator)
+        propose(self.walk)
+        queries()  # warm-up: first-use caches outside the database
+        one = queries()
+        for name in ("Kören", "Stickcafé"):
+            propose(make_offering(self.association, name))
+        self.assertEqual(queries(), one)
 
     def test_the_queue_lists_claims_registrations_problems_and_stale_listings(self) -> None:
         newcomer = make_organization("Nya föreningen", is_approved=False)

@@ -45,6 +45,10 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     changes = in_moderated_municipalities(
         OfferingChange.objects.filter(status=OfferingChange.Status.PENDING), keys
     ).select_related("organization", "offering", "submitted_by")
+    # Each change is shown against its live offering: fetch those rows once for all changes.
+    changes = changes.prefetch_related(
+        *(f"offering__{field}" for field in (*actions.TERM_FIELDS, "places", "schedules"))
+    )
     claims = in_moderated_municipalities(
         ClaimRequest.objects.filter(status=ClaimRequest.Status.PENDING), keys
     ).select_related("organization", "user")
