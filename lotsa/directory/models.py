@@ -58,6 +58,16 @@ class OfferingQuerySet(models.QuerySet["Offering"]):
     def stale(self, today: dt.date | None = None) -> OfferingQuerySet:
         return self.filter(last_reviewed_at__lt=stale_before(today))
 
+    def due_for_reminder(self, now: dt.datetime | None = None) -> OfferingQuerySet:
+        """Public, stale listings whose provider was not reminded within the interval."""
+        now = now or timezone.now()
+        since = now - dt.timedelta(days=settings.LOTSA_REMINDER_INTERVAL_DAYS)
+        return (
+            self.public()
+            .stale(timezone.localdate(now))
+            .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=since))
+        )
+
 
 def stale_before(today: dt.date | None = None) -> dt.date:
     today = today or timezone.localdate()

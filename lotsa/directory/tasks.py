@@ -6,12 +6,10 @@ own language, with absolute links under that language's URL prefix.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,7 +18,7 @@ from django_tasks import task
 from lotsa.accounts import access
 from lotsa.accounts.models import Organization, User
 
-from .models import ClaimRequest, Offering, OfferingChange, OfferingQuerySet
+from .models import ClaimRequest, Offering, OfferingChange
 
 COUNTRY_LANGUAGE = {"SE": "sv", "DK": "da"}
 
@@ -109,19 +107,6 @@ def send_registration_decision(
         send_templated_mail("registration_decision", context, to=user.email, language=language)
 
 
-def due_for_reminder(
-    offerings: OfferingQuerySet, now: dt.datetime | None = None
-) -> OfferingQuerySet:
-    """Public, stale listings whose provider was not reminded within the reminder interval."""
-    now = now or timezone.now()
-    since = now - dt.timedelta(days=settings.LOTSA_REMINDER_INTERVAL_DAYS)
-    return (
-        offerings.public()
-        .stale(timezone.localdate(now))
-        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=since))
-    )
-
-
 @task()
 def send_freshness_reminder(organization_id: int) -> None:
     """Ask an organisation to confirm or update its stale listings, once per interval.
@@ -135,7 +120,7 @@ def send_freshness_reminder(organization_id: int) -> None:
     # No transaction around the sending: on SQLite it would hold the write lock for as long
     # as the mail server takes. The listings are marked after the mails went out.
     offerings = list(
-        due_for_reminder(Offering.objects.filter(organization=organization)).order_by("name")
+        Offering.objects.filter(organization=organization).due_for_reminder().order_by("name")
     )
     if not offerings:
         return

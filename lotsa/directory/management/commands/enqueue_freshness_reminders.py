@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from lotsa.directory.models import Offering
-from lotsa.directory.tasks import due_for_reminder, send_freshness_reminder
+from lotsa.directory.tasks import send_freshness_reminder
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         organization_ids = list(
-            due_for_reminder(Offering.objects.all())
+            Offering.objects.due_for_reminder()
             .order_by("organization_id")
             .values_list("organization_id", flat=True)
             .distinct()
