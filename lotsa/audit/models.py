@@ -2,21 +2,21 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEvent(models.Model):
     class Action(models.TextChoices):
-        READ = "read", _("Read")
-        CREATE = "create", _("Create")
-        CHANGE = "change", _("Change")
-        DELETE = "delete", _("Delete")
-        DISCLOSE = "disclose", _("Disclose")
-        PRINT = "print", _("Print")
-        EXPORT = "export", _("Export")
-        APPROVE = "approve", _("Approve")
-        REJECT = "reject", _("Reject")
-        DENIED = "denied", _("Denied")
+        READ = "read", pgettext_lazy("audit action", "Read")
+        CREATE = "create", pgettext_lazy("audit action", "Create")
+        CHANGE = "change", pgettext_lazy("audit action", "Change")
+        DELETE = "delete", pgettext_lazy("audit action", "Delete")
+        DISCLOSE = "disclose", pgettext_lazy("audit action", "Disclose")
+        PRINT = "print", pgettext_lazy("audit action", "Print")
+        EXPORT = "export", pgettext_lazy("audit action", "Export")
+        APPROVE = "approve", pgettext_lazy("audit action", "Approve")
+        REJECT = "reject", pgettext_lazy("audit action", "Reject")
+        DENIED = "denied", pgettext_lazy("audit action", "Denied")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=16, choices=Action.choices)

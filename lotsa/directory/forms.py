@@ -139,7 +139,7 @@ class OfferingForm(forms.Form):
         label=_("Cost"),
         max_length=200,
         required=False,
-        help_text=_("For example: 50 kronor per time, membership 200 kronor a year."),
+        help_text=_("For example: 50 kronor per session, membership 200 kronor a year."),
     )
     contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
