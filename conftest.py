@@ -18,11 +18,20 @@ def _test_settings():
     override = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        SMS_BACKEND="lotsa.messaging.sms.LocmemBackend",
         TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
     )
     override.enable()
     yield
     override.disable()
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """Like Django's mail.outbox, the SMS outbox starts empty in every test."""
+    from lotsa.messaging import sms
+
+    sms.outbox.clear()
 
 
 @pytest.fixture(autouse=True)

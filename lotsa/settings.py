@@ -147,6 +147,8 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lotsa <noreply@lotsa.invalid>")
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
+# Text messages: console (development), locmem (tests), log (no gateway) or a gateway class.
+SMS_BACKEND = env.str("SMS_BACKEND", default="lotsa.messaging.sms.ConsoleBackend")
 
 # Background work runs through Django's tasks API with the database backend: no broker.
 TASKS = {

@@ -6,34 +6,17 @@ own language, with absolute links under that language's URL prefix.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
 from lotsa.accounts import access
 from lotsa.accounts.models import Organization, User
+from lotsa.messaging.email import absolute_url, send_templated_mail
 
 from .models import ClaimRequest, Offering, OfferingChange
 
 COUNTRY_LANGUAGE = {"SE": "sv", "DK": "da"}
-
-
-def absolute_url(name: str, *args: Any, **kwargs: Any) -> str:
-    """`SITE_URL` + the path in the active language (call inside `translation.override`)."""
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args, kwargs=kwargs)
-
-
-def send_templated_mail(template: str, context: dict[str, Any], *, to: str, language: str) -> None:
-    """Render `directory/email/<template>_subject.txt` and `<template>.txt` and send them."""
-    with translation.override(language):
-        subject = render_to_string(f"directory/email/{template}_subject.txt", context)
-        body = render_to_string(f"directory/email/{template}.txt", context)
-        send_mail(" ".join(subject.split()), body, None, [to])
 
 
 def _language(user: User) -> str:
@@ -66,7 +49,9 @@ def send_change_decision(change_id: int) -> None:
                 else ""
             ),
         }
-    send_templated_mail("change_decision", context, to=user.email, language=language)
+    send_templated_mail(
+        "directory/email/change_decision", context, to=user.email, language=language
+    )
 
 
 @task()
@@ -83,7 +68,9 @@ def send_claim_decision(claim_id: int) -> None:
             "is_approved": claim.status == ClaimRequest.Status.APPROVED,
             "listings_url": absolute_url("directory:my-listings"),
         }
-    send_templated_mail("claim_decision", context, to=claim.user.email, language=language)
+    send_templated_mail(
+        "directory/email/claim_decision", context, to=claim.user.email, language=language
+    )
 
 
 @task()
@@ -104,7 +91,9 @@ def send_registration_decision(
                 "message": message,
                 "listings_url": absolute_url("directory:my-listings"),
             }
-        send_templated_mail("registration_decision", context, to=user.email, language=language)
+        send_templated_mail(
+            "directory/email/registration_decision", context, to=user.email, language=language
+        )
 
 
 @task()
@@ -151,7 +140,9 @@ def send_freshness_reminder(organization_id: int) -> None:
                 "claim_url": absolute_url("directory:claim") + f"?organization={organization.pk}",
                 "stale_after_weeks": settings.LOTSA_STALE_AFTER_WEEKS,
             }
-        send_templated_mail("freshness_reminder", context, to=email, language=language)
+        send_templated_mail(
+            "directory/email/freshness_reminder", context, to=email, language=language
+        )
     # Marked even when nobody could be written to, so that the command does not enqueue the
     # same organisation on every run; staff still see the listings as stale.
     Offering.objects.filter(pk__in=[o.pk for o in offerings]).update(reminded_at=timezone.now())

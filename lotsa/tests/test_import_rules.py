@@ -14,8 +14,9 @@ LOTSA = Path(__file__).resolve().parent.parent
 
 MAY_IMPORT: dict[str, set[str]] = {
     "lib": set(),
+    "messaging": set(),
     "audit": {"lib"},
-    "accounts": {"audit", "lib"},
+    "accounts": {"audit", "lib", "messaging"},
     "directory": {"accounts"},
     "people": {"accounts", "audit"},
     "referrals": {"people", "directory"},

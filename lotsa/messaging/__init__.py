@@ -1,0 +1,1 @@
+"""Sending e-mail and SMS in the recipient's language, through pluggable backends."""
