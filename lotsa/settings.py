@@ -1,5 +1,7 @@
 """All settings, read from environment variables with safe defaults (see .env.example)."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -35,6 +37,8 @@ INSTALLED_APPS = [
     "lotsa.audit",
     "lotsa.accounts",
     "lotsa.directory",
+    "lotsa.people",
+    "lotsa.referrals",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +87,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
+    }
+    # Tests use a file too, not shared-cache memory: concurrent writers must queue as in
+    # production (shared-cache memory databases fail at once with "table is locked").
+    # One file per test run (the process id), so that runs side by side never share one.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env.str(
+            "TEST_DATABASE_NAME",
+            default=str(Path(tempfile.gettempdir()) / f"lotsa-test-{os.getpid()}.sqlite3"),
+        )
     }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
@@ -162,7 +175,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint and fontTools report every font they subset at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Lotsa's own settings.
@@ -179,3 +197,9 @@ LOTSA_MAP_ATTRIBUTION = env.str(
 )
 LOTSA_SEARCH_PAGE_SIZE = env.int("LOTSA_SEARCH_PAGE_SIZE", default=20)
 LOTSA_DEFAULT_RADIUS_KM = env.int("LOTSA_DEFAULT_RADIUS_KM", default=10)
+# A referral to a link worker team is due for first contact within this many working days.
+LOTSA_FIRST_CONTACT_WORKING_DAYS = env.int("LOTSA_FIRST_CONTACT_WORKING_DAYS", default=5)
+# An activity referral without an answer is reminded after this many days (then once more
+# after as many again); the e-mailed answer link expires after LOTSA_ANSWER_LINK_DAYS.
+LOTSA_ANSWER_REMINDER_DAYS = env.int("LOTSA_ANSWER_REMINDER_DAYS", default=3)
+LOTSA_ANSWER_LINK_DAYS = env.int("LOTSA_ANSWER_LINK_DAYS", default=14)

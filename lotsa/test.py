@@ -5,7 +5,9 @@ Personas (all synthetic):
 - `provider`, the contact of Association X; `coordinator`, at the Municipality's culture and
   leisure unit, who moderates listings in the demo municipality;
 - `connector`, a volunteer connector; `manager`; `researcher`; `admin`, an administrator;
-- `outsider`, a clinician at Health centre B, who must see nothing of the others.
+- `outsider`, a clinician at Health centre B, who must see nothing of the others;
+  `outsider_link_worker`, of team B at Health centre B, who must see nothing of team A's.
+Link worker teams: `team_a` (serves Health centre A, Umeå) and `team_b` (Health centre B).
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from typing import Any
 from django.test import TestCase
 from django.utils import timezone
 
-from lotsa.accounts.models import Membership, Organization, User
+from lotsa.accounts.models import Membership, Organization, Team, User
 from lotsa.directory import search
 from lotsa.directory.models import Offering, Place, Schedule, Term
+from lotsa.people.models import Consent, Person
+from lotsa.referrals import actions as referral_actions
+from lotsa.referrals.models import ActivityReferral, Case, Referral
 
 PASSWORD = "correct-horse-battery-staple"
 MUNICIPALITY = "SE-2480"  # Umeå
@@ -86,6 +91,73 @@ def make_offering(
     return offering
 
 
+def make_team(
+    name: str, organization: Organization, *members: User, serves: tuple[Organization, ...] = ()
+) -> Team:
+    team = Team.objects.create(
+        name=name, organization=organization, municipality=organization.municipality
+    )
+    team.serves.set(serves or (organization,))
+    team.members.set(members)
+    return team
+
+
+def make_person(first_name: str = "Astrid", last_name: str = "Lindqvist", **extra: Any) -> Person:
+    extra.setdefault("phone", "+46701234567")
+    extra.setdefault("municipality", MUNICIPALITY)
+    return Person.objects.create(first_name=first_name, last_name=last_name, **extra)
+
+
+def make_referral(
+    team: Team,
+    by: User | None = None,
+    person: Person | None = None,
+    *,
+    source: str = Referral.Source.CLINICIAN,
+    feedback_consent: bool = True,
+    **extra: Any,
+) -> Referral:
+    """A referral through the real action, with consent to the team (and to feedback)."""
+    person = person or make_person()
+    organization = None
+    if by is not None and source == Referral.Source.CLINICIAN:
+        organization = Organization.objects.filter(
+            memberships__user=by, memberships__role=Role.CLINICIAN
+        ).first()
+    extra.setdefault("reasons", [Referral.Reason.LONELINESS])
+    return referral_actions.refer_to_team(
+        person,
+        team,
+        source=source,
+        acting_user=by,
+        referring_organization=organization,
+        feedback_consent=feedback_consent,
+        **extra,
+    )
+
+
+def make_case(team: Team, link_worker: User, by: User | None = None, **extra: Any) -> Case:
+    referral = make_referral(team, by, **extra)
+    return referral_actions.open_case(referral, acting_user=link_worker)
+
+
+def make_activity_referral(
+    case: Case,
+    offering: Offering,
+    link_worker: User,
+    fields: tuple[str, ...] = (Consent.Field.NAME, Consent.Field.PHONE),
+    **extra: Any,
+) -> ActivityReferral:
+    return referral_actions.refer_to_offering(
+        case,
+        offering,
+        fields=fields,
+        consent_method=Consent.Method.VERBAL,
+        acting_user=link_worker,
+        **extra,
+    )
+
+
 class BaseTestCase(TestCase):
     """A world with two health centres, a municipality unit and an association."""
 
@@ -102,6 +174,9 @@ class BaseTestCase(TestCase):
     researcher: User
     admin: User
     outsider: User
+    outsider_link_worker: User
+    team_a: Team
+    team_b: Team
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -126,6 +201,11 @@ class BaseTestCase(TestCase):
         cls.researcher = make_user("researcher@example.org", cls.municipality, Role.RESEARCHER)
         cls.admin = make_user("admin@example.org", cls.municipality, Role.ADMINISTRATOR)
         cls.outsider = make_user("outsider@example.org", cls.health_centre_b, Role.CLINICIAN)
+        cls.outsider_link_worker = make_user(
+            "outsider-lw@example.org", cls.health_centre_b, Role.LINK_WORKER
+        )
+        cls.team_a = make_team("Hälsolotsarna Ålidhem", cls.health_centre_a, cls.link_worker)
+        cls.team_b = make_team("Hälsolotsarna Teg", cls.health_centre_b, cls.outsider_link_worker)
 
     def login(self, user: User) -> None:
         self.client.force_login(user)

@@ -13,6 +13,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("lotsa.directory.urls")),
     path("staff/", include("lotsa.accounts.urls")),
+    path("", include("lotsa.referrals.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

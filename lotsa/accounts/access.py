@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from .models import Membership, Organization
+from .models import Membership, Organization, Team
 
 Role = Membership.Role
 EDITOR_ROLES = (Role.PROVIDER, Role.COORDINATOR, Role.ADMINISTRATOR)
@@ -66,3 +66,28 @@ def require_moderator(request: HttpRequest) -> set[str] | None:
     if not can_moderate(request.user):
         raise Http404
     return moderated_municipalities(request.user)
+
+
+def teams_for(user: Any) -> QuerySet[Team]:
+    """The link worker teams `user` works in (as a link worker of the team's organisation)."""
+    if not getattr(user, "is_authenticated", False):
+        return Team.objects.none()
+    return Team.objects.filter(members=user)
+
+
+def is_link_worker(user: Any) -> bool:
+    return teams_for(user).exists()
+
+
+def referring_organizations(user: Any) -> QuerySet[Organization]:
+    """The units whose referrals `user` sees as a clinician: their own health centres."""
+    return organizations_for(user, Role.CLINICIAN)
+
+
+def answering_organizations(user: Any) -> QuerySet[Organization]:
+    """The providers whose referred people `user` may see: as contact or activity lead."""
+    return organizations_for(user, Role.PROVIDER, Role.COORDINATOR)
+
+
+def is_connector(user: Any) -> bool:
+    return organizations_for(user, Role.CONNECTOR).exists()

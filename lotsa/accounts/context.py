@@ -15,6 +15,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_is_editor": signed_in
         and access.organizations_for(user, *access.EDITOR_ROLES).exists(),
         "nav_is_moderator": signed_in and access.can_moderate(user),
+        "nav_is_clinician": signed_in and access.referring_organizations(user).exists(),
+        "nav_is_link_worker": signed_in and access.is_link_worker(user),
+        "nav_is_answering": signed_in and access.answering_organizations(user).exists(),
+        "nav_is_connector": signed_in and access.is_connector(user),
         "map_tile_url": settings.LOTSA_MAP_TILE_URL,
         "map_attribution": settings.LOTSA_MAP_ATTRIBUTION,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -124,3 +126,58 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.organization}"
+
+
+class TeamQuerySet(models.QuerySet["Team"]):
+    def of_user(self, user: Any) -> TeamQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(members=user)
+
+    def serving(self, organization: Organization) -> TeamQuerySet:
+        """Teams that take referrals from `organization`, its own teams first."""
+        return self.filter(
+            models.Q(serves=organization) | models.Q(organization=organization)
+        ).distinct()
+
+
+class Team(models.Model):
+    """Link workers who together serve one or more health centres, or a municipality."""
+
+    name = models.CharField(_("name"), max_length=200)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="teams",
+        verbose_name=_("organisation"),
+        help_text=_("Where the link workers are employed."),
+    )
+    serves = models.ManyToManyField(
+        Organization,
+        related_name="served_by_teams",
+        blank=True,
+        verbose_name=_("serves"),
+        help_text=_("Health centres and other units that refer people to this team."),
+    )
+    municipality = models.CharField(
+        _("municipality"),
+        max_length=8,
+        db_index=True,
+        help_text=_("Self-referrals and connector flags from this municipality come here."),
+    )
+    takes_self_referrals = models.BooleanField(_("takes self-referrals"), default=True)
+    members = models.ManyToManyField(
+        User, related_name="teams", blank=True, verbose_name=_("link workers")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("link worker team")
+        verbose_name_plural = _("link worker teams")
+
+    def __str__(self) -> str:
+        return self.name
