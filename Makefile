@@ -23,8 +23,10 @@ demo: setup
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_referrals
 	$(BIN)/python manage.py print_demo_logins --url http://$(HOST):$(PORT)/sv/
 	$(BIN)/python manage.py enqueue_freshness_reminders
+	$(BIN)/python manage.py send_answer_reminders
 	$(BIN)/python manage.py db_worker --interval 5 & WORKER=$$!; \
 	trap 'kill $$WORKER' EXIT INT TERM; \
 	DEBUG=True $(BIN)/python manage.py runserver $(HOST):$(PORT)

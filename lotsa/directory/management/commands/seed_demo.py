@@ -20,9 +20,11 @@ import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from io import StringIO
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import ProtectedError, Q
@@ -78,6 +80,9 @@ DEMO_LOGINS = (
     DemoLogin("admin", Role.ADMINISTRATOR, demo_data.MUNICIPALITY_UNIT, is_superuser=True),
     DemoLogin("outsider", Role.CLINICIAN, demo_data.HEALTH_CENTRE_B),
     DemoLogin("dk-provider", Role.PROVIDER, demo_data.DANISH_PROVIDER, language="da"),
+    # Last, so that the others keep their names: the link worker of the other centre's team,
+    # who sees nothing of centre A's people.
+    DemoLogin("linkworker-b", Role.LINK_WORKER, demo_data.HEALTH_CENTRE_B),
 )
 
 
@@ -613,8 +618,12 @@ def remove_demo_data() -> int:
     """Delete the demo organisations (with their listings) and the demo users' memberships.
 
     The demo users themselves stay: the append-only audit log refers to them. The next seed
-    gives them their names, password and memberships again.
+    gives them their names, password and memberships again. The demo referrals point at the
+    demo organisations, so they go first: by the command's name, since the directory may not
+    import the referrals app (run `seed_demo_referrals` again afterwards).
     """
+    if "seed_demo_referrals" in get_commands():
+        call_command("seed_demo_referrals", remove=True, stdout=StringIO())
     organisations = demo_organisations()
     count = organisations.count()
     try:
