@@ -81,17 +81,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    # The closed network: tiles and anything else off this machine are refused at once.
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith(("http://localhost", "http://127.0.0.1"))
-            else route.abort()
-        ),
-    )
+    from lotsa.browser import closed_context
+
+    context = closed_context(browser)
     page = context.new_page()
     yield page
     context.close()

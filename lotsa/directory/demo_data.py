@@ -1394,6 +1394,7 @@ HEALTH_CENTRE_B = "health-centre-b"
 MUNICIPALITY_UNIT = "municipality-unit"
 PROVIDER_ASSOCIATION = "provider-association"
 DANISH_PROVIDER = "danish-provider"
+DANISH_HEALTH_CENTRE = "danish-health-centre"
 
 ASSOCIATION = "association"
 MUNICIPALITY = "municipality"
@@ -1947,6 +1948,7 @@ DANISH_ORGANISATIONS: tuple[OrganisationSpec, ...] = (
         towns=("Tranbjerg",),
         venue="Sundhedshuset",
         country="DK",
+        tags=frozenset({DANISH_HEALTH_CENTRE}),
     ),
 )
 

@@ -438,9 +438,6 @@ def remove() -> dict[str, int]:
     Person.objects.filter(pk__in=people).delete()
     Consent.objects.filter(team__in=team_ids).delete()
     teams.delete()
-    Membership.objects.filter(
-        user__email=DANISH_LINK_WORKER, role=Membership.Role.LINK_WORKER
-    ).delete()
     return removed
 
 
@@ -492,12 +489,7 @@ class Seeder:
         self.link_worker_b = self.link_worker_at(
             f"linkworker-b@{seed_demo.DEMO_EMAIL_DOMAIN}", self.centre_b, "sv"
         )
-        danish_centre = seed_demo.demo_organisations().filter(
-            kind=Organization.Kind.HEALTH_CENTRE, country="DK"
-        )
-        self.danish_centre = danish_centre.order_by("pk").first()
-        if self.danish_centre is None:
-            raise DemoError("The demo has no Danish health centre: run `seed_demo --reset`.")
+        self.danish_centre = _member_organisation("dk-linkworker")
         self.danish_link_worker = self.link_worker_at(DANISH_LINK_WORKER, self.danish_centre, "da")
         self.teams = {
             "a": self.team(
@@ -520,8 +512,7 @@ class Seeder:
     def link_worker_at(self, email: str, organization: Organization, language: str) -> User:
         """A link worker login with the demo password, made if `seed_demo` did not make it.
 
-        `seed_demo` knows no Danish health centre to tag, so the Danish link worker is made
-        here; "linkworker-b" is made here only in a database seeded before it was a demo login.
+        Made here only in a database seeded before these were demo logins.
         """
         user, created = User.objects.get_or_create(email=email)
         if created:
@@ -661,11 +652,8 @@ class Seeder:
         return people_actions.create_person(fields, acting_user=acting_user)
 
     def birth(self, story: Story, country: str, *, male: bool) -> tuple[dt.date, str, str]:
-        """A date of birth in the story's age range; every other person also has an id number.
-
-        Both kinds of number say the sex in the parity of a digit (odd for men): it agrees
-        with the name.
-        """
+        """A date of birth in the story's age range; every other Swedish person also has a
+        personnummer from Faker, whose sex digit (odd for men) agrees with the name."""
         low, high = story.ages
         with_number = self.rng.random() < 0.5
         if country == "SE":
@@ -681,19 +669,10 @@ class Seeder:
                 if with_number:
                     return parsed.birth_date, parsed.value, parsed.kind
                 return parsed.birth_date, "", ""
+        # Faker's da_DK has no CPR generator, and a made-up CPR number may be someone's real
+        # one: Danish demo people have a date of birth only.
         born = self.today - dt.timedelta(days=self.rng.randint(low * 365 + 1, high * 365))
-        if not with_number:
-            return born, "", ""
-        century = "4" if born.year >= 2000 else "1"  # the CPR digit that says 1900s or 2000s
-        while True:
-            serial = self.rng.randrange(int(male), 1000, 2)
-            digits = f"{born:%d%m%y}{century}{serial:03d}"
-            try:
-                parsed = identitynumbers.parse(digits, "DK")
-            except ValueError:
-                continue
-            if parsed.birth_date == born:
-                return born, parsed.value, parsed.kind
+        return born, "", ""
 
     def phone(self, country: str) -> str:
         while True:
@@ -765,7 +744,9 @@ class Seeder:
             return
         if story.triage == "forwarded":
             with clock.step(1):
-                actions.forward_referral(referral, self.teams["b"], acting_user=worker)
+                actions.forward_referral(
+                    referral, self.teams["b"], consent_method="verbal", acting_user=worker
+                )
             return
 
         with clock.step(1):

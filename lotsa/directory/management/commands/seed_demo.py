@@ -83,6 +83,7 @@ DEMO_LOGINS = (
     # Last, so that the others keep their names: the link worker of the other centre's team,
     # who sees nothing of centre A's people.
     DemoLogin("linkworker-b", Role.LINK_WORKER, demo_data.HEALTH_CENTRE_B),
+    DemoLogin("dk-linkworker", Role.LINK_WORKER, demo_data.DANISH_HEALTH_CENTRE, language="da"),
 )
 
 
