@@ -69,10 +69,15 @@ def require_moderator(request: HttpRequest) -> set[str] | None:
 
 
 def teams_for(user: Any) -> QuerySet[Team]:
-    """The link worker teams `user` works in (as a link worker of the team's organisation)."""
+    """The link worker teams `user` works in, as a link worker of the team's organisation.
+
+    Both must hold: someone who leaves the organisation (their membership ends) loses the
+    team's cases even if nobody takes them off the team.
+    """
     if not getattr(user, "is_authenticated", False):
         return Team.objects.none()
-    return Team.objects.filter(members=user)
+    employers = organizations_for(user, Role.LINK_WORKER)
+    return Team.objects.filter(members=user, organization__in=employers)
 
 
 def is_link_worker(user: Any) -> bool:

@@ -59,9 +59,10 @@ def parse_identity_number(value: str, first: str = "SE") -> identitynumbers.Iden
     raise ValueError("not a valid identity number")
 
 
-def normalise_phone(value: str, municipality: str = "") -> str:
-    """`value` as E.164, read in the municipality's country; ValueError if not a number."""
-    return phones.normalise(value, country_of(municipality))
+def normalise_phone(value: str, municipality: str = "", default_country: str = "SE") -> str:
+    """`value` as E.164, read in the municipality's country (else `default_country`);
+    ValueError if it is not a number."""
+    return phones.normalise(value, country_of(municipality, default_country))
 
 
 class PersonForm(forms.ModelForm):
@@ -156,7 +157,7 @@ class PersonForm(forms.ModelForm):
         if not raw or "phone" in self.errors:
             return
         try:
-            data["phone"] = normalise_phone(raw, municipality)
+            data["phone"] = normalise_phone(raw, municipality, self.default_country)
         except ValueError:
             self.add_error("phone", INVALID_PHONE)
 

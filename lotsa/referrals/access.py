@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -34,6 +35,7 @@ from lotsa.people.models import Consent, Person
 from .models import ActivityReferral, Case, Referral
 
 READ = AuditEvent.Action.READ
+WITHDRAWN = (ActivityReferral.Status.CANCELLED, ActivityReferral.Status.ENTERED_IN_ERROR)
 LINK_SALT = "lotsa.referrals.answer-link"
 
 
@@ -44,14 +46,19 @@ def _denied(request: HttpRequest, model: type[Model], key: object, purpose: str)
 
 
 def _get(
-    request: HttpRequest, queryset: QuerySet[Any], key: UUID | str, purpose: str, org: int | None
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    key: UUID | str,
+    purpose: str,
+    unit: Callable[[Any], int | None],
 ) -> Any:
+    """One object by its UUID, with the read event naming the unit it was read as."""
     try:
         obj = queryset.get(uuid=key)
     except (queryset.model.DoesNotExist, ValidationError, ValueError):
         raise _denied(request, queryset.model, key, purpose) from None
     events.record(
-        READ, obj, user=request.user, organization_id=org, purpose=purpose, request=request
+        READ, obj, user=request.user, organization_id=unit(obj), purpose=purpose, request=request
     )
     return obj
 
@@ -73,8 +80,8 @@ def unit_referrals(user: Any) -> QuerySet[Referral]:
 
 
 def own_flags(user: Any) -> QuerySet[Referral]:
-    """The flags a volunteer connector raised themself."""
-    if not getattr(user, "is_authenticated", False):
+    """The flags a volunteer connector raised themself, while they are still a connector."""
+    if not access.is_connector(user):
         return Referral.objects.none()
     return Referral.objects.filter(source=Referral.Source.CONNECTOR, referred_by=user)
 
@@ -108,7 +115,7 @@ def visible_people(user: Any) -> QuerySet[Person]:
 def get_referral_for_team(request: HttpRequest, key: UUID | str) -> Referral:
     """A referral to one of the user's teams (to triage it), or 404."""
     referrals = team_referrals(request.user).select_related("person", "team", "referred_by")
-    referral: Referral = _get(request, referrals, key, "triage", None)
+    referral: Referral = _get(request, referrals, key, "triage", lambda r: r.team.organization_id)
     return referral
 
 
@@ -117,14 +124,16 @@ def get_referral_for_referrer(request: HttpRequest, key: UUID | str) -> Referral
     referrals = (unit_referrals(request.user) | own_flags(request.user)).select_related(
         "person", "team", "referring_organization"
     )
-    referral: Referral = _get(request, referrals, key, "follow referral", None)
+    referral: Referral = _get(
+        request, referrals, key, "follow referral", lambda r: r.referring_organization_id
+    )
     return referral
 
 
 def get_case_for_user(request: HttpRequest, key: UUID | str) -> Case:
     """An open or closed case of one of the user's teams, or 404."""
     cases = team_cases(request.user).select_related("person", "team", "referral", "assigned_to")
-    case: Case = _get(request, cases, key, "case work", None)
+    case: Case = _get(request, cases, key, "case work", lambda c: c.team.organization_id)
     return case
 
 
@@ -133,8 +142,10 @@ def get_activity_referral_for_link_worker(
 ) -> ActivityReferral:
     referrals = ActivityReferral.objects.filter(
         case__team__in=access.teams_for(request.user)
-    ).select_related("case__person", "offering__organization", "consent")
-    found: ActivityReferral = _get(request, referrals, key, "case work", None)
+    ).select_related("case__person", "case__team", "offering__organization", "consent")
+    found: ActivityReferral = _get(
+        request, referrals, key, "case work", lambda r: r.case.team.organization_id
+    )
     return found
 
 
@@ -143,7 +154,9 @@ def get_activity_referral_for_provider(request: HttpRequest, key: UUID | str) ->
     referrals = provider_referrals(request.user).select_related(
         "case__person", "offering__organization", "consent", "case__assigned_to", "case__team"
     )
-    found: ActivityReferral = _get(request, referrals, key, "answer referral", None)
+    found: ActivityReferral = _get(
+        request, referrals, key, "answer referral", lambda r: r.offering.organization_id
+    )
     return found
 
 
@@ -217,15 +230,23 @@ class SharedDetails:
     age: int | None = None
     needs: list[str] | None = None
     what_matters: str | None = None
+    # The referral was withdrawn: the provider no longer needs, nor sees, anything.
+    withdrawn: bool = False
 
     @property
     def fields(self) -> list[str]:
-        return [f.name for f in dataclasses.fields(self) if getattr(self, f.name) is not None]
+        return [
+            f.name
+            for f in dataclasses.fields(self)
+            if f.name != "withdrawn" and getattr(self, f.name) is not None
+        ]
 
 
 def shared_details(activity_referral: ActivityReferral) -> SharedDetails:
     """What the provider of `activity_referral` may see of the person, by the consent."""
     consent = activity_referral.consent
+    if activity_referral.status in WITHDRAWN:
+        return SharedDetails(withdrawn=True)
     if not consent.is_active:
         return SharedDetails()
     person = activity_referral.case.person

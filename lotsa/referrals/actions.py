@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from lotsa.accounts.models import Organization, Team, User
 from lotsa.audit import events
@@ -32,6 +33,7 @@ from . import tasks
 from .models import ActivityReferral, ActivityReferralEvent, Case, Contact, Referral, UnmetNeed
 
 Action = AuditEvent.Action
+WITHDRAWN_NOTE = gettext_lazy("The person withdrew their consent to the team.")
 Status = ActivityReferral.Status
 Reason = ActivityReferral.Reason
 
@@ -177,8 +179,13 @@ def decline_referral(referral: Referral, reason: str, *, acting_user: User) -> R
     return referral
 
 
-def forward_referral(referral: Referral, team: Team, *, acting_user: User) -> Referral:
-    """Send a referral on to another team: a new referral in their inbox, this one closed."""
+def forward_referral(
+    referral: Referral, team: Team, *, consent_method: str, acting_user: User
+) -> Referral:
+    """Send a referral on to another team: a new referral in their inbox, this one closed.
+
+    The person must agree that the other team receives it (`consent_method` says how).
+    """
     if team.pk == referral.team_id:
         raise ReferralError("same_team")
     with transaction.atomic():
@@ -188,7 +195,7 @@ def forward_referral(referral: Referral, team: Team, *, acting_user: User) -> Re
         people_actions.record_consent(
             referral.person,
             Consent.Scope.TEAM,
-            method=Consent.Method.VERBAL,
+            method=consent_method,
             team=team,
             acting_user=acting_user,
         )
@@ -298,16 +305,23 @@ def change_stage(case: Case, stage: str, *, acting_user: User) -> Case:
 def close_case(
     case: Case, *, reason: str, next_step: str = "", note: str = "", acting_user: User
 ) -> Case:
-    """Close the case with why and what next; referrals still waiting are cancelled."""
+    """Close the case with why and what next.
+
+    Referrals that have not started (waiting, on hold, accepted) are cancelled and give their
+    place back; someone already in an activity keeps their place, and the provider records
+    when they stop.
+    """
     if not case.is_open:
         raise ReferralError("case_closed")
     if not reason:
         raise ReferralError("reason_required")
+    who = Reason.NO_CONTACT if reason == Case.ClosureReason.NO_CONTACT else Reason.PERSON_DECLINED
     with transaction.atomic():
-        for waiting in case.activity_referrals.filter(
-            status__in=(Status.DRAFT, Status.REQUESTED, Status.ON_HOLD)
-        ):
-            _cancel(waiting, Reason.PERSON_DECLINED, "", acting_user, notify=True)
+        not_started = case.activity_referrals.select_for_update().filter(
+            status__in=(Status.DRAFT, Status.REQUESTED, Status.ON_HOLD, Status.ACCEPTED)
+        )
+        for waiting in not_started:
+            _cancel(waiting, who, "", acting_user, notify=True)
         case.closed_at = timezone.now()
         case.closure_reason = reason
         case.next_step = next_step
@@ -392,12 +406,50 @@ def refer_to_offering(
         raise ReferralError("full")
     if not fields:
         raise ReferralError("fields_required")
+    if not has_team_consent(case):
+        raise ReferralError("no_consent")
     if submission_key is not None:
         existing = ActivityReferral.objects.filter(submission_key=submission_key).first()
         if existing is not None:
             return existing
     if case.activity_referrals.live().filter(offering=offering).exists():
         raise ReferralError("already_referred")
+    try:
+        return _refer_to_offering(
+            case,
+            offering,
+            fields=fields,
+            consent_method=consent_method,
+            acting_user=acting_user,
+            message=message,
+            submission_key=submission_key,
+        )
+    except IntegrityError:
+        # The same form posted twice at once: the other request created it.
+        if submission_key is None:
+            raise
+        return ActivityReferral.objects.get(submission_key=submission_key)
+
+
+def has_team_consent(case: Case) -> bool:
+    """Whether the person's consent to the case's team still stands."""
+    return (
+        Consent.objects.active()
+        .filter(person_id=case.person_id, scope=Consent.Scope.TEAM, team_id=case.team_id)
+        .exists()
+    )
+
+
+def _refer_to_offering(
+    case: Case,
+    offering: Offering,
+    *,
+    fields: Sequence[str],
+    consent_method: str,
+    acting_user: User,
+    message: str,
+    submission_key: UUID | None,
+) -> ActivityReferral:
     with transaction.atomic():
         consent = people_actions.record_consent(
             case.person,
@@ -473,10 +525,15 @@ def answer_activity_referral(
             Answer.NEEDS_INFORMATION: (Status.ON_HOLD, Reason.NEEDS_INFORMATION),
         }[answer]
         was_waitlisted = referral.on_waitlist
+        # Compare and swap: the answer applies only to the state it was given against, so a
+        # second answer racing the first is refused instead of overwriting it.
         updated = (
             ActivityReferral.objects.filter(
                 pk=referral.pk,
                 status__in=ANSWERABLE,
+                status=referral.status,
+                reason=referral.reason,
+                on_waitlist=was_waitlisted,
                 consent__withdrawn_at__isnull=True,
             )
             .exclude(status=new[0], reason=new[1])
@@ -508,6 +565,8 @@ def answer_activity_referral(
             purpose="answer referral by link" if via_link else "answer referral",
         )
         _after_commit(tasks.notify_link_worker_of_change, referral.pk)
+        if answer == Answer.ACCEPT:
+            _after_commit(tasks.tell_person_of_place, referral.pk)
     return referral
 
 
@@ -574,8 +633,13 @@ def record_participation(
         locked.participation = participation
         if participation == ActivityReferral.Participation.STOPPED:
             _release(locked)
-            locked.status = Status.COMPLETED
             locked.stopped_on = on
+            if locked.started_on is None:
+                # Accepted but never came: the person declined, it was not completed.
+                locked.status = Status.CANCELLED
+                locked.reason = Reason.PERSON_DECLINED
+            else:
+                locked.status = Status.COMPLETED
         else:
             locked.status = Status.IN_PROGRESS
             locked.started_on = locked.started_on or on
@@ -606,6 +670,64 @@ def record_participation(
         _after_commit(tasks.notify_link_worker_of_change, locked.pk)
     referral.refresh_from_db()
     return referral
+
+
+def reply_to_provider(
+    referral: ActivityReferral, text: str, *, acting_user: User
+) -> ActivityReferral:
+    """Give the provider the information they asked for: the referral waits for their answer
+    again and they get a fresh link."""
+    if not text.strip():
+        raise ReferralError("reason_required")
+    with transaction.atomic():
+        updated = ActivityReferral.objects.filter(
+            pk=referral.pk,
+            status=Status.ON_HOLD,
+            reason=Reason.NEEDS_INFORMATION,
+            consent__withdrawn_at__isnull=True,
+        ).update(
+            status=Status.REQUESTED,
+            reason="",
+            message=text.strip(),
+            answered_at=None,
+            reminded_at=None,
+        )
+        if not updated:
+            raise ReferralError("answered")
+        referral.refresh_from_db()
+        _event(referral, by=acting_user, text=text.strip())
+        events.record(Action.DISCLOSE, referral, user=acting_user, purpose="activity referral")
+        _after_commit(tasks.notify_provider_of_referral, referral.pk)
+    return referral
+
+
+def withdraw_consent(consent: Consent, *, acting_user: User) -> Consent:
+    """Withdraw a consent at once, with what follows from it.
+
+    Referrals made under a provider consent are cancelled and give back their place; the
+    provider is told, without details, that the referral was withdrawn. Without the consent
+    to the team, the team's open cases for the person close ("declined"): the link worker may
+    no longer work with them, and nothing more is sent on.
+    """
+    with transaction.atomic():
+        live = ActivityReferral.objects.select_for_update().filter(
+            consent=consent, status__in=ActivityReferral.LIVE_STATUSES
+        )
+        for referral in live:
+            _cancel(referral, Reason.PERSON_DECLINED, "", acting_user, notify=True)
+        people_actions.withdraw_consent(consent, acting_user=acting_user)
+        if consent.scope == Consent.Scope.TEAM and consent.team_id is not None:
+            open_cases = Case.objects.open().filter(
+                person_id=consent.person_id, team_id=consent.team_id
+            )
+            for case in open_cases:
+                close_case(
+                    case,
+                    reason=Case.ClosureReason.DECLINED,
+                    note=str(WITHDRAWN_NOTE),
+                    acting_user=acting_user,
+                )
+    return consent
 
 
 def resend_answer_link(referral: ActivityReferral, *, acting_user: User) -> ActivityReferral:

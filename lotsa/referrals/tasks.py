@@ -224,10 +224,7 @@ def remind_unanswered_referrals() -> None:
 
 @task()
 def notify_link_worker_of_change(activity_referral_id: int) -> None:
-    """Tell the case's link worker that the provider answered or participation changed.
-
-    When the answer is a place, the person is told too (see `_tell_person_of_place`).
-    """
+    """Tell the case's link worker that the provider answered or participation changed."""
     referral = _activity_referral(activity_referral_id)
     if referral is None:
         return
@@ -254,20 +251,22 @@ def notify_link_worker_of_change(activity_referral_id: int) -> None:
             to=recipient.email,
             language=recipient.language,
         )
-    if referral.status == Status.ACCEPTED:
-        _tell_person_of_place(referral)
 
 
-def _tell_person_of_place(referral: ActivityReferral) -> None:
+@task()
+def tell_person_of_place(activity_referral_id: int) -> None:
     """Send the person what, when and where, the way they want to be contacted.
 
-    SMS preference: a text message. Phone-call preference and an e-mail address: an e-mail
-    (the link worker still calls). Letter, no contact, or nothing to send to: nothing; the
-    link worker prints the prescription.
+    Enqueued by the accepting answer itself, so a late task about another change never sends
+    it. SMS preference: a text message; e-mail preference: an e-mail. Phone call, letter or
+    no contact: nothing here; the link worker calls or prints the prescription.
     """
-    person = referral.case.person
-    if not referral.case.is_open:
+    referral = _activity_referral(activity_referral_id)
+    if referral is None or not referral.case.is_open or not referral.consent.is_active:
         return
+    if referral.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
+        return
+    person = referral.case.person
     language = person.message_language
     facts = prescription.build(referral, sessions=1)
     context = {"p": facts}
@@ -276,9 +275,7 @@ def _tell_person_of_place(referral: ActivityReferral) -> None:
         send_templated_sms(
             "referrals/email/place_confirmed", context, to=person.phone, language=language
         )
-    elif preference in (Person.ContactPreference.PHONE, Person.ContactPreference.EMAIL) and (
-        person.email
-    ):
+    elif preference == Person.ContactPreference.EMAIL and person.email:
         send_templated_mail(
             "referrals/email/place_confirmed", context, to=person.email, language=language
         )

@@ -81,6 +81,16 @@ class ForwardForm(forms.Form):
         queryset=Team.objects.none(),
         error_messages={"required": _("Choose the team to forward the referral to.")},
     )
+    consent_method = forms.ChoiceField(
+        label=_("How the person gave their consent"),
+        choices=Consent.Method.choices,
+        initial=Consent.Method.VERBAL,
+        widget=forms.RadioSelect,
+    )
+    agrees = forms.BooleanField(
+        label=_("The person agrees that the other team receives the referral"),
+        error_messages={"required": _("Forward only when the person agrees.")},
+    )
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -338,6 +348,15 @@ class CancelReferralForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your answer to the activity"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only what they need to know. They get a new link to answer."),
+        error_messages={"required": _("Write what the activity asked for.")},
     )
 
 

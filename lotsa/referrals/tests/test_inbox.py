@@ -200,9 +200,23 @@ class TriageTests(BaseTestCase):
         self.referral.refresh_from_db()
         self.assertEqual(self.referral.status, Referral.Status.NEW)
 
-    def test_it_forwards_to_another_teams_inbox(self) -> None:
+    def test_it_forwards_only_with_the_persons_consent(self) -> None:
         self.login(self.link_worker)
         response = self.client.post(self.url, {"action": "forward", "team": self.team_b.pk})
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["forward_form"].errors["agrees"])
+        self.referral.refresh_from_db()
+        self.assertEqual(self.referral.status, Referral.Status.NEW)
+
+    def test_it_forwards_to_another_teams_inbox(self) -> None:
+        self.login(self.link_worker)
+        data = {
+            "action": "forward",
+            "team": self.team_b.pk,
+            "consent_method": "verbal",
+            "agrees": "on",
+        }
+        response = self.client.post(self.url, data)
         self.assertRedirects(response, en_url("referrals:inbox"))
         self.referral.refresh_from_db()
         self.assertEqual(self.referral.status, Referral.Status.FORWARDED)

@@ -37,13 +37,13 @@ PERSONAL = ("Astrid", "Lindqvist", "+46701234567", "astrid@example.se")
 TOKEN = re.compile(r"/answer/([^/\s]+)/")
 
 
-@run_tasks_at_once
 def in_swedish(msgid: str, **values: str) -> str:
     """What a Swedish recipient reads: the message translated, as the template renders it."""
     with translation.override("sv"):
         return translation.gettext(msgid) % values
 
 
+@run_tasks_at_once
 class NotificationTests(BaseTestCase):
     def setUp(self) -> None:
         self.offering = make_offering(
@@ -202,8 +202,21 @@ class NotificationTests(BaseTestCase):
         self.assertIn("090-123 45 67", text.body)
         self.assertEqual([m.to for m in mail.outbox], [["lw@example.org"]])
 
-    def test_a_person_who_prefers_calls_and_has_an_address_gets_an_email(self) -> None:
-        case = self.new_case(email="astrid@example.se", language="da")
+    def test_a_person_who_prefers_calls_gets_a_call_not_an_email(self) -> None:
+        case = self.new_case(email="astrid@example.se")
+        referral = self.refer(case)
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            actions.answer_activity_referral(referral, Answer.ACCEPT, acting_user=self.provider)
+        self.assertEqual([m.to for m in mail.outbox], [["lw@example.org"]])
+        self.assertEqual(sms.outbox, [])
+
+    def test_a_person_who_prefers_email_gets_one_in_their_language(self) -> None:
+        case = self.new_case(
+            email="astrid@example.se",
+            language="da",
+            contact_preference=Person.ContactPreference.EMAIL,
+        )
         referral = self.refer(case)
         mail.outbox.clear()
         with self.captureOnCommitCallbacks(execute=True):

@@ -331,4 +331,6 @@ class ActivityReferralPageTests(ReferTestCase):
         response = self.client.post(self.url, data, follow=True)
         self.assertContains(response, "The case is closed")
         self.referral.refresh_from_db()
-        self.assertEqual(self.referral.status, ActivityReferral.Status.ACCEPTED)
+        # Closing cancelled the accepted referral that had not started, and freed its place.
+        self.assertEqual(self.referral.status, ActivityReferral.Status.CANCELLED)
+        self.assertFalse(self.referral.holds_place)

@@ -151,7 +151,8 @@ class SentReferralDetailTests(BaseTestCase):
         case = self.started_case(feedback_consent=False)
         self.login(self.gp)
         response = self.client.get(self.detail(case.referral))
-        self.assertContains(response, "In an activity")
+        self.assertContains(response, "Case opened")
+        self.assertNotContains(response, "In an activity")
         self.assertNotContains(response, "Promenadgruppen")
         self.assertContains(response, "has not agreed that your unit sees how it went")
 
@@ -193,7 +194,9 @@ class SentReferralDetailTests(BaseTestCase):
 
     def test_it_shows_a_forwarded_referral(self) -> None:
         referral = make_referral(self.team_a, self.gp)
-        actions.forward_referral(referral, self.team_b, acting_user=self.link_worker)
+        actions.forward_referral(
+            referral, self.team_b, consent_method="verbal", acting_user=self.link_worker
+        )
         self.login(self.gp)
         response = self.client.get(self.detail(referral))
         self.assertContains(response, "Forwarded")

@@ -45,6 +45,7 @@ from ..forms.cases import (
     ForwardForm,
     ParticipationForm,
     ReferForm,
+    ReplyForm,
     StageForm,
     UnmetNeedForm,
     age_band,
@@ -80,6 +81,9 @@ ERRORS = {
     "need_required": gettext_lazy("Choose what was needed, or describe it in words."),
     "unknown_participation": gettext_lazy("Choose how the person takes part."),
     "unknown_answer": gettext_lazy("Choose an answer."),
+    "no_consent": gettext_lazy(
+        "The person has withdrawn their consent to the team: nothing can be sent on."
+    ),
 }
 INBOX_FILTERS = {
     "all": gettext_lazy("All"),
@@ -141,7 +145,14 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
     ]
     rows = list(referrals)
     # The list shows names and reasons: each row is a read of the person's data.
-    events.record_many(events.READ, rows, user=request.user, purpose="inbox", request=request)
+    events.record_many(
+        events.READ,
+        rows,
+        user=request.user,
+        purpose="inbox",
+        request=request,
+        organization_of=lambda referral: referral.team.organization_id,
+    )
     return render(
         request,
         "referrals/cases/inbox.html",
@@ -204,7 +215,12 @@ def triage(request: AuthenticatedRequest, key: UUID) -> HttpResponse:
                 forward_form = ForwardForm(request.POST, team=referral.team)
                 if forward_form.is_valid():
                     team = forward_form.cleaned_data["team"]
-                    actions.forward_referral(referral, team, acting_user=request.user)
+                    actions.forward_referral(
+                        referral,
+                        team,
+                        consent_method=forward_form.cleaned_data["consent_method"],
+                        acting_user=request.user,
+                    )
                     messages.success(
                         request,
                         _("The referral is forwarded to %(team)s.") % {"team": team.name},
@@ -271,7 +287,12 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
         )
     cases_list = list(cases)
     events.record_many(
-        events.READ, [*cases_list, *waiting], user=request.user, purpose="caseload", request=request
+        events.READ,
+        [*cases_list, *waiting],
+        user=request.user,
+        purpose="caseload",
+        request=request,
+        organization_of=lambda row: row.team.organization_id,
     )
     answers = (
         ActivityReferral.objects.filter(case__in=[c.pk for c in cases_list])
@@ -488,7 +509,7 @@ def withdraw_consent(request: AuthenticatedRequest, key: UUID, consent_id: int) 
     case = access.get_case_for_user(request, key)
     consent = get_object_or_404(_case_consents(case), pk=consent_id)
     if consent.is_active:
-        people_actions.withdraw_consent(consent, acting_user=request.user)
+        actions.withdraw_consent(consent, acting_user=request.user)
         messages.success(
             request, _("The consent is withdrawn. It no longer allows anything from now on.")
         )
@@ -675,6 +696,7 @@ def activity_referral(request: AuthenticatedRequest, key: UUID) -> HttpResponse:
     case = referral.case
     cancel_form = CancelReferralForm()
     participation_form = ParticipationForm(initial={"on": timezone.localdate()})
+    reply_form = ReplyForm()
     if request.method == "POST":
         if refused := _refuse_if_closed(request, case):
             return refused
@@ -701,6 +723,16 @@ def activity_referral(request: AuthenticatedRequest, key: UUID) -> HttpResponse:
                         on=participation_form.cleaned_data["on"],
                     )
                     messages.success(request, _("Participation is recorded."))
+                    return redirect("referrals:activity-referral", key=referral.uuid)
+            elif action == "reply":
+                reply_form = ReplyForm(request.POST)
+                if reply_form.is_valid():
+                    actions.reply_to_provider(
+                        referral, reply_form.cleaned_data["text"], acting_user=request.user
+                    )
+                    messages.success(
+                        request, _("Your answer is sent; the activity gets a new link to answer.")
+                    )
                     return redirect("referrals:activity-referral", key=referral.uuid)
             elif action == "resend":
                 actions.resend_answer_link(referral, acting_user=request.user)
@@ -734,5 +766,10 @@ def activity_referral(request: AuthenticatedRequest, key: UUID) -> HttpResponse:
             and referral.consent.is_active,
             "cancel_form": cancel_form,
             "participation_form": participation_form,
+            "reply_form": reply_form,
+            "can_reply": case.is_open
+            and referral.status == ActivityReferral.Status.ON_HOLD
+            and referral.reason == ActivityReferral.Reason.NEEDS_INFORMATION
+            and referral.consent.is_active,
         },
     )

@@ -16,13 +16,12 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from lotsa.accounts import access as accounts_access
 from lotsa.accounts.models import Membership, Organization, Team
 from lotsa.audit import events
-from lotsa.audit.models import AuditEvent
 from lotsa.directory.access import AuthenticatedRequest
 from lotsa.people import actions as people_actions
 from lotsa.people.forms import PersonForm
@@ -39,6 +38,10 @@ from ..forms.intake import (
 from ..models import Case, Referral
 
 PAGE_SIZE = 50
+ALREADY_SENT = gettext_lazy(
+    "This form was already sent, and nothing new was created. To refer someone else, start a "
+    "new form."
+)
 # The person's details that a clinician fills in at once; the rest fold away.
 PERSON_ESSENTIALS = (
     "first_name",
@@ -81,14 +84,9 @@ def _already_sent(data: Any) -> Referral | None:
 
 
 def _record_reads(people: list[Person], request: HttpRequest) -> None:
-    for person in people:
-        events.record(
-            AuditEvent.Action.READ,
-            person,
-            user=request.user,
-            purpose="find person",
-            request=request,
-        )
+    events.record_many(
+        events.READ, people, user=request.user, purpose="find person", request=request
+    )
 
 
 def _as_initial(form: Any) -> dict[str, Any]:
@@ -124,6 +122,8 @@ def new_referral(request: AuthenticatedRequest) -> HttpResponse:
 
     sent = _already_sent(request.POST)
     if sent is not None:
+        # Sent before (a double click, or the Back button): nothing new was created.
+        messages.warning(request, ALREADY_SENT)
         return redirect("referrals:sent-detail", key=sent.uuid)
     data = request.POST.copy()
     use_person = data.get("use_person")
@@ -250,7 +250,12 @@ def sent_referrals(request: AuthenticatedRequest) -> HttpResponse:
     referrals = referrals.select_related("person", "team").order_by("-created_at", "-pk")
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     events.record_many(
-        events.READ, page.object_list, user=request.user, purpose="sent referrals", request=request
+        events.READ,
+        page.object_list,
+        user=request.user,
+        purpose="sent referrals",
+        request=request,
+        organization_of=lambda referral: referral.referring_organization_id,
     )
     return render(request, "referrals/intake/sent_referrals.html", {"page": page})
 
@@ -327,6 +332,7 @@ def new_flag(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         sent = _already_sent(request.POST)
         if sent is not None:
+            messages.warning(request, ALREADY_SENT)
             return redirect("referrals:flags")
     form = ConnectorFlagForm(
         request.POST if request.method == "POST" else None, country=organization.country
