@@ -242,10 +242,17 @@ def record_contact(
             note=note,
             recorded_by=acting_user,
         )
-        # The first contact is what the referrer (and a connector) sees as "someone called".
-        Referral.objects.filter(pk=case.referral_id, first_contact_at__isnull=True).update(
-            first_contact_at=timezone.now()
-        )
+        # The first contact is what the referrer (and a connector) sees as "someone called":
+        # on this referral, and on the one it was forwarded from, which is what they follow.
+        Referral.objects.filter(
+            Q(pk=case.referral_id)
+            | Q(
+                person_id=case.person_id,
+                status=Referral.Status.FORWARDED,
+                forwarded_to_id=case.team_id,
+            ),
+            first_contact_at__isnull=True,
+        ).update(first_contact_at=timezone.now())
         events.record(Action.CREATE, contact, user=acting_user, purpose="case work")
     return contact
 

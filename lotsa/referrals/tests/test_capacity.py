@@ -176,3 +176,15 @@ class TeamConsentTests(BaseTestCase):
         self.assertEqual(case.closure_reason, "declined")
         self.assertEqual(referral.status, ActivityReferral.Status.CANCELLED)
         self.assertEqual(offering.places_taken, 0)
+
+
+class ForwardedFlagTests(BaseTestCase):
+    def test_a_call_by_the_other_team_shows_on_the_original_flag(self) -> None:
+        flag = make_referral(self.team_a, self.connector, source="connector")
+        forwarded = actions.forward_referral(
+            flag, self.team_b, consent_method="verbal", acting_user=self.link_worker
+        )
+        case = actions.open_case(forwarded, acting_user=self.outsider_link_worker)
+        actions.record_contact(case, channel="phone", acting_user=self.outsider_link_worker)
+        flag.refresh_from_db()
+        self.assertIsNotNone(flag.first_contact_at)
