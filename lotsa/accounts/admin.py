@@ -1,9 +1,9 @@
-"""Admin for users, organisations and memberships."""
+"""Admin for users, organisations, memberships and link worker teams."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Membership, Organization, User
+from .models import Membership, Organization, Team, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -30,3 +30,14 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "municipality", "is_approved"]
     list_filter = ["kind", "country", "is_approved"]
     search_fields = ["name", "org_number"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    """Teams are configuration; their people's data is not in the admin (DOMAIN.md: an
+    administrator sees configuration and users, never people's content)."""
+
+    list_display = ["name", "organization", "municipality", "takes_self_referrals"]
+    list_filter = ["takes_self_referrals"]
+    search_fields = ["name", "organization__name"]
+    filter_horizontal = ["serves", "members"]

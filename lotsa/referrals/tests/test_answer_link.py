@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from unittest import mock
 
 import time_machine
 from django.conf import settings
@@ -183,3 +184,18 @@ class AnswerLinkTests(BaseTestCase):
         response = self.client.get(page)
         self.assertEqual(response.status_code, 302)
         self.assertIn("/account/login/", response["Location"])
+
+    def test_the_link_answer_after_an_inbox_answer_changes_nothing(self) -> None:
+        # The provider answered in the inbox while the link's page was open.
+        stale = ActivityReferral.objects.get(pk=self.referral.pk)
+        actions.answer_activity_referral(self.referral, Answer.WAITLIST, acting_user=self.provider)
+        with mock.patch(
+            "lotsa.referrals.views.answers.get_activity_referral_by_token", return_value=stale
+        ):
+            response = self.post(Answer.ACCEPT)
+        self.assertEqual(response.status_code, 410)
+        self.referral.refresh_from_db()
+        self.assertEqual(self.referral.status, ActivityReferral.Status.ON_HOLD)
+        self.assertTrue(self.referral.on_waitlist)
+        self.offering.refresh_from_db()
+        self.assertEqual((self.offering.places_taken, self.offering.waitlist_length), (0, 1))
