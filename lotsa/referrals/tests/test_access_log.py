@@ -46,3 +46,16 @@ class AccessLogTests(BaseTestCase):
         denied = AuditEvent.objects.get(action="denied", object_type="referrals.case")
         self.assertEqual(denied.user, self.outsider_link_worker)
         self.assertEqual(denied.object_id, str(case.uuid))
+
+    def test_each_event_names_the_person_and_the_unit(self) -> None:
+        case = make_case(self.team_a, self.link_worker, self.gp)
+        self.login(self.link_worker)
+
+        self.client.get(reverse("referrals:case", args=[case.uuid]))
+        self.client.get(reverse("referrals:inbox"))
+
+        read = AuditEvent.objects.get(action="read", object_type="referrals.case")
+        self.assertEqual(read.person_uuid, case.person.uuid)
+        self.assertEqual(read.organization_id, self.health_centre_a.pk)
+        created = AuditEvent.objects.filter(action="create", object_type="referrals.referral")
+        self.assertEqual({event.person_uuid for event in created}, {case.person.uuid})

@@ -12,12 +12,13 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 
+from lotsa.accounts.access import answering_organizations
 from lotsa.accounts.models import User
 from lotsa.audit import events
 from lotsa.directory.access import AuthenticatedRequest
@@ -111,6 +112,8 @@ def _page_context(referral: ActivityReferral, **extra: Any) -> dict[str, Any]:
 @never_cache
 def provider_inbox(request: AuthenticatedRequest) -> HttpResponse:
     """Referrals to our activities: those awaiting an answer first, then the rest."""
+    if not answering_organizations(request.user).exists():
+        raise Http404
     referrals = list(
         provider_referrals(request.user)
         .select_related("offering", "consent", "case__person")
