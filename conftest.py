@@ -20,10 +20,21 @@ def _test_settings():
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         SMS_BACKEND="lotsa.messaging.sms.LocmemBackend",
         TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        # Tests that are about two factors switch it back on.
+        LOTSA_REQUIRE_MFA=False,
     )
     override.enable()
     yield
     override.disable()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flushes_may_empty_the_audit_log():
+    """The access log refuses DELETE (triggers): the flush between transactional tests may."""
+    from lotsa.audit.maintenance import flushes_empty_the_log
+
+    with flushes_empty_the_log():
+        yield
 
 
 @pytest.fixture(autouse=True)

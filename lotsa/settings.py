@@ -2,9 +2,12 @@
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -14,7 +17,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 # The fallback key is only good for a laptop demo; production must set SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-demo-key-change-me-" + "x" * 24)
+# The "django-insecure-" prefix makes `check --deploy` refuse it (security.W009).
+SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-demo-key-change-me-" + "x" * 24)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -29,10 +33,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "lotsa.audit",
     "lotsa.accounts",
@@ -43,16 +50,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # No-store on signed-in and answer-link pages, Permissions-Policy everywhere.
+    "lotsa.accounts.headers.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "lotsa.accounts.security.SessionLimitMiddleware",
+    "lotsa.accounts.security.TwoFactorRequiredMiddleware",
+    # Axes turns a flagged failed login into the lockout page: it must come last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lotsa.urls"
@@ -107,6 +121,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out (e-mail, IP) before any backend checks the password.
+    "lotsa.accounts.security.LockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -130,13 +146,58 @@ ACCOUNT_LOGOUT_ON_GET = False
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:home"
 
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
+# Two factors (TOTP and recovery codes) through allauth.mfa; staff who can see people's data
+# must enrol before anything else (lotsa.accounts.security). Only a laptop demo turns it off.
+LOTSA_REQUIRE_MFA = env.bool("LOTSA_REQUIRE_MFA", default=True)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Lotsa"
+MFA_ADAPTER = "lotsa.accounts.adapter.MFAAdapter"
+
+# Brute force: AXES_FAILURE_LIMIT failed sign-ins for one (e-mail, IP) lock that pair out
+# for AXES_COOLOFF_MINUTES; a successful sign-in resets the count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "lotsa.accounts.security.axes_username"
+AXES_LOCKOUT_CALLABLE = "lotsa.accounts.security.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# A session ends after 30 minutes without a request (every request renews the cookie) and
+# at the latest LOTSA_SESSION_MAX_AGE seconds after sign-in (lotsa.accounts.security).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = env.bool("SESSION_SAVE_EVERY_REQUEST", default=True)
+SESSION_COOKIE_SAMESITE = "Lax"
+LOTSA_SESSION_MAX_AGE = env.int("LOTSA_SESSION_MAX_AGE", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS: behind a TLS-terminating proxy, name the header it sets (e.g. HTTP_X_FORWARDED_PROTO,
+# meaning "https" when the request came in over TLS); the proxy must overwrite it, never pass
+# on a client's own. SECURE_SSL_REDIRECT stays off for development and tests over http.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+_proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="")
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
+# HSTS (subdomains included): by default a year wherever cookies are HTTPS-only, else off.
+_hsts_seconds = env.str("SECURE_HSTS_SECONDS", default="")
+SECURE_HSTS_SECONDS = (
+    int(_hsts_seconds) if _hsts_seconds else 365 * 24 * 60 * 60 if SESSION_COOKIE_SECURE else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = False
+SILENCED_SYSTEM_CHECKS = [
+    # security.W021 asks for SECURE_HSTS_PRELOAD. Entering the browsers' preload list binds
+    # the whole registered domain (a region's or a municipality's) to HTTPS for good and is
+    # slow to undo: the domain's owner decides it and submits it, not the application.
+    "security.W021",
+]
+# The CSRF failure page, like every error page, in the site's style and language (Django's
+# own has an inline <style> that the Content-Security-Policy refuses).
+CSRF_FAILURE_VIEW = "lotsa.accounts.errors.csrf_failure"
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("da", _("Danish")), ("en", _("English"))]
@@ -180,6 +241,8 @@ LOGGING = {
         # WeasyPrint and fontTools report every font they subset at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Axes reports every sign-in at INFO; lockouts still show as warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -195,6 +258,31 @@ LOTSA_MAP_TILE_URL = env.str(
 LOTSA_MAP_ATTRIBUTION = env.str(
     "LOTSA_MAP_ATTRIBUTION", default="&copy; OpenStreetMap contributors"
 )
+
+# Content-Security-Policy (django-csp): only Lotsa's own scripts, styles, fonts and requests;
+# no inline script or style and no eval (htmx is configured for it in base.html). Images may
+# also come from the map tile server, whose origin is read from LOTSA_MAP_TILE_URL ("{s}"
+# subdomains become a wildcard).
+_tiles = urlsplit(LOTSA_MAP_TILE_URL)
+LOTSA_MAP_TILE_ORIGIN = (
+    f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"
+    if _tiles.scheme in ("http", "https") and _tiles.netloc
+    else ""
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *([LOTSA_MAP_TILE_ORIGIN] if LOTSA_MAP_TILE_ORIGIN else [])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 LOTSA_SEARCH_PAGE_SIZE = env.int("LOTSA_SEARCH_PAGE_SIZE", default=20)
 LOTSA_DEFAULT_RADIUS_KM = env.int("LOTSA_DEFAULT_RADIUS_KM", default=10)
 # A referral to a link worker team is due for first contact within this many working days.

@@ -18,3 +18,9 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
+
+# Plain, translated error pages with a reference id that is also logged (lotsa.accounts.errors).
+handler400 = "lotsa.accounts.errors.bad_request"
+handler403 = "lotsa.accounts.errors.permission_denied"
+handler404 = "lotsa.accounts.errors.page_not_found"
+handler500 = "lotsa.accounts.errors.server_error"

@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "lotsa.accounts"
     verbose_name = _("Accounts and organisations")
+
+    def ready(self) -> None:
+        from . import security  # noqa: F401  (connects the sign-in time stamp)
