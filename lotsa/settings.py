@@ -151,6 +151,9 @@ LOGIN_REDIRECT_URL = "accounts:home"
 LOTSA_REQUIRE_MFA = env.bool("LOTSA_REQUIRE_MFA", default=True)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lotsa"
+# Accept the code of the neighbouring 30-second period too: phones' clocks drift, and a code
+# typed as the period turns would otherwise fail (RFC 6238 suggests one step of tolerance).
+MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "lotsa.accounts.adapter.MFAAdapter"
 
 # Brute force: AXES_FAILURE_LIMIT failed sign-ins for one (e-mail, IP) lock that pair out
