@@ -83,6 +83,7 @@ class Story:
     days_ago: int
     triage: str = "case"
     due_today: bool = False
+    overdue: bool = False
     stage: str = Stage.MAPPING
     activities: tuple[tuple[str, str], ...] = ()
     closure: str = ""
@@ -99,8 +100,9 @@ WORKING_AGE = (28, 62)
 
 STORIES: tuple[Story, ...] = (
     # Team a's inbox: overdue, due today, an unassigned flag, a self-referral, a new one.
-    Story("a", CLINICIAN, (Why.LONELINESS, Why.LOW_MOOD), 12, "assigned", screened=True),
-    Story("a", CLINICIAN, (Why.ISOLATION,), 9, "new", ages=(70, 90)),
+    Story("a", CLINICIAN, (Why.LONELINESS, Why.LOW_MOOD), 12, "assigned", screened=True,
+          overdue=True),
+    Story("a", CLINICIAN, (Why.ISOLATION,), 9, "new", ages=(70, 90), overdue=True),
     Story("a", CLINICIAN, (Why.BEREAVEMENT,), 7, "assigned", due_today=True),
     Story("a", CLINICIAN, (Why.SICK_LEAVE, Why.LOW_MOOD), 7, "new", due_today=True,
           ages=WORKING_AGE),
@@ -722,8 +724,13 @@ class Seeder:
         due = (
             self.today
             if story.due_today
-            else add_working_days(moment.date(), settings.LOTSA_FIRST_CONTACT_WORKING_DAYS)
+            else add_working_days(
+                timezone.localdate(moment), settings.LOTSA_FIRST_CONTACT_WORKING_DAYS
+            )
         )
+        if story.overdue and due >= self.today:
+            # Weekends move the story's dates: keep it late whatever weekday today is.
+            due = self.today - dt.timedelta(days=1)
         Referral.objects.filter(pk=referral.pk).update(due_on=due)
         self.triage(story, referral, clock, worker, language)
         clock.stamp(person)
