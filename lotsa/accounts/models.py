@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lotsa.lib import municipalities
+
+# The language an organisation is written to in, by its country.
+COUNTRY_LANGUAGE = {"SE": "sv", "DK": "da"}
 
 
 class UserManager(BaseUserManager["User"]):
@@ -40,6 +44,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    @property
+    def message_language(self) -> str:
+        """The language to write to this user in: their own, if Lotsa speaks it."""
+        known = {code for code, _name in settings.LANGUAGES}
+        return self.language if self.language in known else settings.LANGUAGE_CODE
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):
@@ -96,6 +106,11 @@ class Organization(models.Model):
     def municipality_name(self) -> str:
         found = municipalities.get(self.municipality)
         return found.name if found else self.municipality
+
+    @property
+    def language(self) -> str:
+        """The language to write to the organisation in: its country's."""
+        return COUNTRY_LANGUAGE.get(self.country, settings.LANGUAGE_CODE)
 
 
 class Membership(models.Model):

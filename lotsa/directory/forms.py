@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lotsa.accounts.models import Organization, User
+from lotsa.accounts.widgets import DateInput
 from lotsa.lib import distance, municipalities, orgnumbers
 from lotsa.lib.schedules import WEEKDAYS
 
@@ -78,10 +79,6 @@ class TermsField(forms.ModelMultipleChoiceField):
 def _set_choices(field: forms.Field, choices: list[tuple[str, Any]]) -> None:
     assert isinstance(field, forms.ChoiceField)
     field.choices = choices
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _time_input() -> forms.TimeInput:
@@ -180,7 +177,7 @@ class OfferingForm(forms.Form):
                 required=False,
             )
             self.fields[f"schedule{i}_date"] = forms.DateField(
-                label=_("Or one date"), required=False, widget=_date_input()
+                label=_("Or one date"), required=False, widget=DateInput()
             )
             self.fields[f"schedule{i}_starts"] = forms.TimeField(
                 label=_("Starts"), required=False, widget=_time_input()
@@ -197,10 +194,10 @@ class OfferingForm(forms.Form):
                 error_messages={"min_value": _("Enter 1 for every week, 2 for every other week.")},
             )
             self.fields[f"schedule{i}_valid_from"] = forms.DateField(
-                label=_("From (optional)"), required=False, widget=_date_input()
+                label=_("From (optional)"), required=False, widget=DateInput()
             )
             self.fields[f"schedule{i}_valid_to"] = forms.DateField(
-                label=_("Until (optional)"), required=False, widget=_date_input()
+                label=_("Until (optional)"), required=False, widget=DateInput()
             )
             self.fields[f"schedule{i}_note"] = forms.CharField(
                 label=_("Note (optional)"), max_length=200, required=False

@@ -16,13 +16,6 @@ from lotsa.messaging.email import absolute_url, send_templated_mail
 
 from .models import ClaimRequest, Offering, OfferingChange
 
-COUNTRY_LANGUAGE = {"SE": "sv", "DK": "da"}
-
-
-def _language(user: User) -> str:
-    known = {code for code, _name in settings.LANGUAGES}
-    return user.language if user.language in known else settings.LANGUAGE_CODE
-
 
 @task()
 def send_change_decision(change_id: int) -> None:
@@ -35,7 +28,7 @@ def send_change_decision(change_id: int) -> None:
     if change is None or change.status == OfferingChange.Status.PENDING:
         return
     user = change.submitted_by
-    language = _language(user)
+    language = user.message_language
     with translation.override(language):
         context = {
             "user": user,
@@ -60,7 +53,7 @@ def send_claim_decision(claim_id: int) -> None:
     claim = ClaimRequest.objects.select_related("user", "organization").filter(pk=claim_id).first()
     if claim is None or claim.status == ClaimRequest.Status.PENDING:
         return
-    language = _language(claim.user)
+    language = claim.user.message_language
     with translation.override(language):
         context = {
             "user": claim.user,
@@ -82,7 +75,7 @@ def send_registration_decision(
     Takes the name rather than the id: a refused registration is deleted before this runs.
     """
     for user in User.objects.filter(pk__in=user_ids, is_active=True):
-        language = _language(user)
+        language = user.message_language
         with translation.override(language):
             context = {
                 "user": user,
@@ -118,9 +111,9 @@ def send_freshness_reminder(organization_id: int) -> None:
         memberships__organization=organization,
         memberships__role__in=access.EDITOR_ROLES,
     ).distinct()
-    recipients = [(user.email, _language(user), True) for user in editors]
+    recipients = [(user.email, user.message_language, True) for user in editors]
     if not recipients and organization.email:
-        language = COUNTRY_LANGUAGE.get(organization.country, settings.LANGUAGE_CODE)
+        language = organization.language
         recipients = [(organization.email, language, False)]
     for email, language, has_account in recipients:
         with translation.override(language):

@@ -14,6 +14,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lotsa.accounts.widgets import DateInput
 from lotsa.lib import identitynumbers, municipalities, phones
 
 from .models import Person
@@ -102,7 +103,7 @@ class PersonForm(forms.ModelForm):
             "household",
         ]
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "birth_date": DateInput(),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
         }

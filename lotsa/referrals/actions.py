@@ -496,7 +496,7 @@ class Answer:
     ALL = (ACCEPT, DECLINE, WAITLIST, NO_PLACE, NEEDS_INFORMATION)
 
 
-ANSWERABLE = (Status.REQUESTED, Status.ON_HOLD)
+ANSWERABLE = ActivityReferral.ANSWERABLE_STATUSES
 
 
 def answer_activity_referral(

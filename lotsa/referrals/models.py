@@ -332,6 +332,8 @@ class ActivityReferral(models.Model):
 
     NEEDS_REASON = ("rejected", "cancelled", "on-hold", "failed")
     LIVE_STATUSES = ("requested", "accepted", "in-progress", "on-hold")
+    # The statuses a provider can still answer.
+    ANSWERABLE_STATUSES = ("requested", "on-hold")
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activity_referrals")

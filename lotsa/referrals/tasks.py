@@ -26,9 +26,6 @@ from . import access, prescription
 from .models import ActivityReferral, Referral
 
 Status = ActivityReferral.Status
-COUNTRY_LANGUAGE = {"SE": "sv", "DK": "da"}
-# The statuses a provider can still answer (actions.ANSWERABLE; actions imports this module).
-ANSWERABLE = (Status.REQUESTED, Status.ON_HOLD)
 MAX_REMINDERS = 2
 
 
@@ -39,21 +36,12 @@ class Recipient:
     has_account: bool
 
 
-def _user_language(user: User) -> str:
-    known = {code for code, _name in settings.LANGUAGES}
-    return user.language if user.language in known else settings.LANGUAGE_CODE
-
-
-def _country_language(country: str) -> str:
-    return COUNTRY_LANGUAGE.get(country, settings.LANGUAGE_CODE)
-
-
 def _team_recipients(team: Team) -> list[Recipient]:
     """The team's shared address if it has one, else each link worker of the team."""
     if team.email:
-        return [Recipient(team.email, _country_language(team.organization.country), False)]
+        return [Recipient(team.email, team.organization.language, False)]
     return [
-        Recipient(user.email, _user_language(user), True)
+        Recipient(user.email, user.message_language, True)
         for user in team.members.filter(is_active=True).order_by("pk")
     ]
 
@@ -61,7 +49,7 @@ def _team_recipients(team: Team) -> list[Recipient]:
 def _provider_recipients(offering: Offering) -> list[Recipient]:
     """The activity's address, else the organisation's, else its contacts with accounts."""
     organization = offering.organization
-    language = _country_language(organization.country)
+    language = organization.language
     for address in (offering.email, organization.email):
         if address:
             return [Recipient(address, language, False)]
@@ -70,7 +58,7 @@ def _provider_recipients(offering: Offering) -> list[Recipient]:
         memberships__organization=organization,
         memberships__role=Membership.Role.PROVIDER,
     ).distinct()
-    return [Recipient(user.email, _user_language(user), True) for user in contacts.order_by("pk")]
+    return [Recipient(user.email, user.message_language, True) for user in contacts.order_by("pk")]
 
 
 def _activity_referral(pk: int) -> ActivityReferral | None:
@@ -152,7 +140,11 @@ def _send_answer_link(referral: ActivityReferral, *, reminder: bool) -> int:
 def notify_provider_of_referral(activity_referral_id: int) -> None:
     """Send the provider the signed answer link for a new activity referral."""
     referral = _activity_referral(activity_referral_id)
-    if referral is None or referral.status not in ANSWERABLE or not referral.consent.is_active:
+    if (
+        referral is None
+        or referral.status not in ActivityReferral.ANSWERABLE_STATUSES
+        or not referral.consent.is_active
+    ):
         return
     _send_answer_link(referral, reminder=False)
 
@@ -231,7 +223,7 @@ def notify_link_worker_of_change(activity_referral_id: int) -> None:
     case = referral.case
     link_worker = case.assigned_to
     if link_worker is not None and link_worker.is_active:
-        recipients = [Recipient(link_worker.email, _user_language(link_worker), True)]
+        recipients = [Recipient(link_worker.email, link_worker.message_language, True)]
     else:
         recipients = _team_recipients(case.team)
     for recipient in recipients:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lotsa.accounts.widgets import DateInput
 from lotsa.directory.models import Offering
 
 from ..actions import Answer
@@ -73,7 +74,7 @@ class ParticipationForm(forms.Form):
     on = forms.DateField(
         label=_("Date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Leave empty for today."),
     )
 

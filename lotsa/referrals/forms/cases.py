@@ -15,15 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lotsa.accounts.models import Team, User
+from lotsa.accounts.widgets import DateInput
 from lotsa.directory.forms import TermsField, municipality_choices
 from lotsa.directory.models import Offering, Term
 from lotsa.people.models import Consent
 
 from ..models import TIMES_OF_DAY, WEEKDAYS, ActivityReferral, Case, Contact, UnmetNeed
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TeamMemberField(forms.ModelChoiceField):
@@ -103,7 +100,7 @@ class ForwardForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    happened_on = forms.DateField(label=_("Date"), widget=_date_input())
+    happened_on = forms.DateField(label=_("Date"), widget=DateInput())
     channel = forms.ChoiceField(
         label=_("How"), choices=Contact.Channel.choices, widget=forms.RadioSelect
     )
@@ -162,7 +159,7 @@ class CaseForm(forms.Form):
         label=_("Plan"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
     next_action_on = forms.DateField(
-        label=_("Next thing to do on"), required=False, widget=_date_input()
+        label=_("Next thing to do on"), required=False, widget=DateInput()
     )
 
     TERM_FIELDS = ("interests", "accessibility_needs", "languages")
@@ -367,7 +364,7 @@ class ParticipationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how the person takes part.")},
     )
-    on = forms.DateField(label=_("Date"), widget=_date_input())
+    on = forms.DateField(label=_("Date"), widget=DateInput())
 
     def clean_on(self) -> dt.date:
         on: dt.date = self.cleaned_data["on"]

@@ -115,7 +115,7 @@ def new_referral(request: AuthenticatedRequest) -> HttpResponse:
     if request.method != "POST":
         form = ClinicianReferralForm(initial={"team": default_team}, **form_kwargs)
         person_form = PersonForm(
-            initial={"municipality": first_unit.municipality, "language": _language(first_unit)},
+            initial={"municipality": first_unit.municipality, "language": first_unit.language},
             **person_kwargs,
         )
         return _render_new_referral(request, form, person_form, context)
@@ -192,10 +192,6 @@ def new_referral(request: AuthenticatedRequest) -> HttpResponse:
         % {"team": referral.team.name, "days": settings.LOTSA_FIRST_CONTACT_WORKING_DAYS},
     )
     return redirect("referrals:sent-detail", key=referral.uuid)
-
-
-def _language(unit: Organization) -> str:
-    return "da" if unit.country == Organization.Country.DENMARK else "sv"
 
 
 def _render_new_referral(
@@ -343,7 +339,7 @@ def new_flag(request: AuthenticatedRequest) -> HttpResponse:
             "first_name": data["first_name"],
             "phone": data["phone"],
             "municipality": organization.municipality,
-            "language": _language(organization),
+            "language": organization.language,
         }
         _refer_once(
             data["submission_key"],
