@@ -12,7 +12,8 @@ from uuid import UUID
 
 from django.db import models
 
-from . import chain
+from . import chain, context
+from .context import client_ip
 from .models import AuditEvent
 
 READ = AuditEvent.Action.READ
@@ -23,10 +24,22 @@ if TYPE_CHECKING:
 PERSON_MODEL = "people.person"
 
 
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+def _ip(request: HttpRequest | None) -> str | None:
+    """The request's client address, or the current request's (`context`) when not given."""
+    if request is not None:
+        return client_ip(request)
+    current = context.current()
+    return current.ip_address if current else None
+
+
+def _unit(organization_id: int | None) -> int | None:
+    """The unit given, which the rest of the request then acts for; else the unit an earlier
+    event of the request named (the access helper's read, before the action's change)."""
+    if organization_id is not None:
+        context.acting_for(organization_id)
+        return organization_id
+    current = context.current()
+    return current.unit if current else None
 
 
 def person_of(obj: models.Model | None) -> Any:
@@ -78,11 +91,11 @@ def record(
     event = AuditEvent(
         action=action,
         user=_user(user),
-        organization_id=organization_id,
+        organization_id=_unit(organization_id),
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         purpose=purpose,
-        ip_address=client_ip(request),
+        ip_address=_ip(request),
         # Whose data it is, found through the object when not given (`person_of`).
         person_uuid=person_key(person if person is not None else person_of(obj), obj),
     )
@@ -105,7 +118,7 @@ def record_denied(
         object_type=model._meta.label_lower,
         object_id=key[:64],
         purpose=purpose,
-        ip_address=client_ip(request),
+        ip_address=_ip(request),
         person_uuid=person_key(person),
     )
     return chain.append([event])[0]
@@ -125,13 +138,13 @@ def record_many(
     """One event per object in one query: a list page that shows people's details.
 
     `person` is the one person all objects are about; `person_of(obj)` gives it per object."""
-    ip_address = client_ip(request)
+    ip_address = _ip(request)
     return chain.append(
         [
             AuditEvent(
                 action=action,
                 user=_user(user),
-                organization_id=organization_of(obj) if organization_of else None,
+                organization_id=_unit(organization_of(obj) if organization_of else None),
                 object_type=obj._meta.label_lower,
                 object_id=str(obj.pk),
                 purpose=purpose,
