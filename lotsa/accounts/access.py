@@ -9,8 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 
 from .models import Membership, Organization, Team
 
@@ -33,6 +31,12 @@ def is_administrator(user: Any) -> bool:
     return organizations_for(user, Role.ADMINISTRATOR).exists()
 
 
+def administrator_unit(user: Any) -> int | None:
+    """The organisation an administrator acts for (the first, when several), for the log."""
+    unit = organizations_for(user, Role.ADMINISTRATOR).order_by("pk").values("pk").first()
+    return unit["pk"] if unit else None
+
+
 def moderated_municipalities(user: Any) -> set[str] | None:
     """Municipality keys whose listings `user` moderates; None means every municipality.
 
@@ -53,19 +57,6 @@ def can_moderate(user: Any, municipality: str | None = None) -> bool:
     if keys is None:
         return True
     return bool(keys) if municipality is None else municipality in keys
-
-
-def get_organization_for_editor(request: HttpRequest, pk: int) -> Organization:
-    """An organisation the signed-in user may edit, or 404 (never 403: no hint it exists)."""
-    editable = organizations_for(request.user, *EDITOR_ROLES)
-    return get_object_or_404(editable, pk=pk)
-
-
-def require_moderator(request: HttpRequest) -> set[str] | None:
-    """The municipalities the user moderates (None = all); 404 for everyone else."""
-    if not can_moderate(request.user):
-        raise Http404
-    return moderated_municipalities(request.user)
 
 
 def teams_for(user: Any) -> QuerySet[Team]:

@@ -10,11 +10,12 @@ import uuid
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from lotsa.accounts import access
 from lotsa.accounts.models import Organization, User
+from lotsa.accounts.policy import allows
 
 from .models import ClaimRequest, Offering, OfferingChange, ProblemReport
 
@@ -37,7 +38,25 @@ def get_offering_for_editor(request: HttpRequest, offering_uuid: uuid.UUID) -> O
     offerings = Offering.objects.select_related("organization").filter(
         organization__in=editable_organizations(request.user)
     )
-    return get_object_or_404(offerings, uuid=offering_uuid)
+    offering = get_object_or_404(offerings, uuid=offering_uuid)
+    if not allows(request.user, "directory.edit_listing", offering):
+        raise Http404
+    return offering
+
+
+def get_organization_for_editor(request: HttpRequest, pk: int) -> Organization:
+    """An organisation the signed-in user may edit, or 404 (never 403: no hint it exists)."""
+    organization = get_object_or_404(editable_organizations(request.user), pk=pk)
+    if not allows(request.user, "directory.edit_listing", organization):
+        raise Http404
+    return organization
+
+
+def require_moderator(request: HttpRequest) -> set[str] | None:
+    """The municipalities the user moderates (None = all); 404 for everyone else."""
+    if not allows(request.user, "directory.moderate", None):
+        raise Http404
+    return access.moderated_municipalities(request.user)
 
 
 def in_moderated_municipalities(
@@ -50,8 +69,14 @@ def in_moderated_municipalities(
 
 
 def _get_for_moderator(request: HttpRequest, queryset: QuerySet[M], field: str, pk: int) -> M:
-    keys = access.require_moderator(request)
-    return get_object_or_404(in_moderated_municipalities(queryset, keys, field), pk=pk)
+    keys = require_moderator(request)
+    found = get_object_or_404(in_moderated_municipalities(queryset, keys, field), pk=pk)
+    municipality = found
+    for step in field.split("__"):
+        municipality = getattr(municipality, step)
+    if not allows(request.user, "directory.moderate", municipality):
+        raise Http404
+    return found
 
 
 def get_change_for_moderator(request: HttpRequest, pk: int) -> OfferingChange:

@@ -28,6 +28,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from lotsa.accounts import access
+from lotsa.accounts.policy import allows
 from lotsa.audit import events
 from lotsa.audit.models import AuditEvent
 from lotsa.people.models import Consent, Person
@@ -51,12 +52,19 @@ def _get(
     key: UUID | str,
     purpose: str,
     unit: Callable[[Any], int | None],
+    permission: str,
 ) -> Any:
-    """One object by its UUID, with the read event naming the unit it was read as."""
+    """One object by its UUID that the policy lets the user `permission`, with the read event
+    naming the unit it was read as.
+
+    The queryset already holds only what the user may see; the policy is asked again on the
+    row found, so that a too-wide query cannot hand anything out on its own."""
     try:
         obj = queryset.get(uuid=key)
     except (queryset.model.DoesNotExist, ValidationError, ValueError):
         raise _denied(request, queryset.model, key, purpose) from None
+    if not allows(request.user, permission, obj):
+        raise _denied(request, queryset.model, key, purpose)
     events.record(
         READ, obj, user=request.user, organization_id=unit(obj), purpose=purpose, request=request
     )
@@ -115,7 +123,14 @@ def visible_people(user: Any) -> QuerySet[Person]:
 def get_referral_for_team(request: HttpRequest, key: UUID | str) -> Referral:
     """A referral to one of the user's teams (to triage it), or 404."""
     referrals = team_referrals(request.user).select_related("person", "team", "referred_by")
-    referral: Referral = _get(request, referrals, key, "triage", lambda r: r.team.organization_id)
+    referral: Referral = _get(
+        request,
+        referrals,
+        key,
+        "triage",
+        lambda r: r.team.organization_id,
+        "referrals.triage_referral",
+    )
     return referral
 
 
@@ -125,7 +140,12 @@ def get_referral_for_referrer(request: HttpRequest, key: UUID | str) -> Referral
         "person", "team", "referring_organization"
     )
     referral: Referral = _get(
-        request, referrals, key, "follow referral", lambda r: r.referring_organization_id
+        request,
+        referrals,
+        key,
+        "follow referral",
+        lambda r: r.referring_organization_id,
+        "referrals.follow_referral",
     )
     return referral
 
@@ -133,7 +153,9 @@ def get_referral_for_referrer(request: HttpRequest, key: UUID | str) -> Referral
 def get_case_for_user(request: HttpRequest, key: UUID | str) -> Case:
     """An open or closed case of one of the user's teams, or 404."""
     cases = team_cases(request.user).select_related("person", "team", "referral", "assigned_to")
-    case: Case = _get(request, cases, key, "case work", lambda c: c.team.organization_id)
+    case: Case = _get(
+        request, cases, key, "case work", lambda c: c.team.organization_id, "referrals.work_on_case"
+    )
     return case
 
 
@@ -144,7 +166,12 @@ def get_activity_referral_for_link_worker(
         case__team__in=access.teams_for(request.user)
     ).select_related("case__person", "case__team", "offering__organization", "consent")
     found: ActivityReferral = _get(
-        request, referrals, key, "case work", lambda r: r.case.team.organization_id
+        request,
+        referrals,
+        key,
+        "case work",
+        lambda r: r.case.team.organization_id,
+        "referrals.work_on_activity_referral",
     )
     return found
 
@@ -155,7 +182,12 @@ def get_activity_referral_for_provider(request: HttpRequest, key: UUID | str) ->
         "case__person", "offering__organization", "consent", "case__assigned_to", "case__team"
     )
     found: ActivityReferral = _get(
-        request, referrals, key, "answer referral", lambda r: r.offering.organization_id
+        request,
+        referrals,
+        key,
+        "answer referral",
+        lambda r: r.offering.organization_id,
+        "referrals.answer_activity_referral",
     )
     return found
 
@@ -203,6 +235,8 @@ def get_activity_referral_by_token(request: HttpRequest, token: str) -> Activity
         .first()
     )
     if found is None or not found.link_nonce or found.link_nonce != data.get("n"):
+        raise AnswerLinkError("used")
+    if not allows(None, "referrals.answer_activity_referral_by_link", found):
         raise AnswerLinkError("used")
     events.record(
         READ,

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from lotsa.accounts.access import EDITOR_ROLES, require_moderator
+from lotsa.accounts.access import EDITOR_ROLES
 from lotsa.accounts.models import Organization
 
 from .. import actions
@@ -24,6 +24,7 @@ from ..access import (
     get_problem_for_moderator,
     get_registration_for_moderator,
     in_moderated_municipalities,
+    require_moderator,
 )
 from ..forms import DecisionForm, ResolveProblemForm, describe_differences
 from ..models import ClaimRequest, Offering, OfferingChange, ProblemReport

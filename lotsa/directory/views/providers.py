@@ -18,11 +18,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lotsa.accounts.access import get_organization_for_editor
 from lotsa.accounts.models import Organization
 
 from .. import actions
-from ..access import AuthenticatedRequest, editable_organizations, get_offering_for_editor
+from ..access import (
+    AuthenticatedRequest,
+    editable_organizations,
+    get_offering_for_editor,
+    get_organization_for_editor,
+)
 from ..forms import ClaimForm, OfferingForm, OrganizationForm, RegistrationForm
 from ..models import ClaimRequest, Offering, OfferingChange
 
