@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/key/", include("lotsa.accounts.api_urls")),
     path("", RedirectView.as_view(pattern_name="directory:search", permanent=False)),
 ]
 
@@ -14,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("", include("lotsa.directory.urls")),
     path("staff/", include("lotsa.accounts.urls")),
     path("", include("lotsa.referrals.urls")),
+    path("privacy/", include("lotsa.privacy.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
@@ -24,3 +26,4 @@ handler400 = "lotsa.accounts.errors.bad_request"
 handler403 = "lotsa.accounts.errors.permission_denied"
 handler404 = "lotsa.accounts.errors.page_not_found"
 handler500 = "lotsa.accounts.errors.server_error"
+handler429 = "lotsa.accounts.ratelimits.handler429"  # allauth's rate limits (not Django's)

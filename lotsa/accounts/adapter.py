@@ -21,6 +21,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # Organisations register through the directory's own form, which creates the user.
         return False
 
+    def get_login_stages(self) -> list[str]:
+        # The TOTP step knows that a single sign-on may count as two factors (sso.py).
+        return [
+            "lotsa.accounts.sso.AuthenticateStage"
+            if stage == "allauth.mfa.stages.AuthenticateStage"
+            else stage
+            for stage in super().get_login_stages()
+        ]
+
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         # The first enrolment comes straight after the password was given at sign-in (the
         # enrolment page is where sign-in leads): asking for it again would only puzzle.

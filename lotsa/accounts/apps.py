@@ -9,4 +9,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self) -> None:
-        from . import security  # noqa: F401  (connects the sign-in time stamp)
+        # Connect the signal receivers: the sign-in time stamp, failed sign-ins to the access
+        # log, and how the user signed in (password or single sign-on).
+        from . import security, sso  # noqa: F401

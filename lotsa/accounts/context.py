@@ -19,6 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_is_link_worker": signed_in and access.is_link_worker(user),
         "nav_is_answering": signed_in and access.answering_organizations(user).exists(),
         "nav_is_connector": signed_in and access.is_connector(user),
+        "nav_is_administrator": signed_in and access.is_administrator(user),
         "map_tile_url": settings.LOTSA_MAP_TILE_URL,
         "map_attribution": settings.LOTSA_MAP_ATTRIBUTION,
     }

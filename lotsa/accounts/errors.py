@@ -9,11 +9,13 @@ and the path (URLs carry no names or identity numbers); never the query string o
 from __future__ import annotations
 
 import logging
+import math
 import sys
 import uuid
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger("lotsa.errors")
 
@@ -23,9 +25,13 @@ def new_reference() -> str:
     return uuid.uuid4().hex[:8]
 
 
-def _page(template: str, status: int, reference: str) -> HttpResponse:
+def _page(
+    template: str, status: int, reference: str, context: dict[str, object] | None = None
+) -> HttpResponse:
     # No `request`: no context processors (the navigation reads the user and the database).
-    content = loader.render_to_string(f"errors/{template}", {"reference": reference})
+    content = loader.render_to_string(
+        f"errors/{template}", {"reference": reference, **(context or {})}
+    )
     return HttpResponse(content, status=status)
 
 
@@ -67,3 +73,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "CSRF failure, reference %s: %s %s (%s)", reference, request.method, request.path, reason
     )
     return _page("403_csrf.html", 403, reference)
+
+
+def too_many_requests(request: HttpRequest, retry_after: int, *, limit: str) -> HttpResponse:
+    """429 from a rate limit (lotsa.accounts.ratelimits), with Retry-After in seconds. The log
+    line names the limit and the method only: an answer link's path holds its token."""
+    reference = new_reference()
+    logger.warning("Too many requests, reference %s: %s (%s)", reference, request.method, limit)
+    minutes = max(1, math.ceil(retry_after / 60))
+    response = _page("429.html", 429, reference, {"minutes": minutes})
+    response["Retry-After"] = str(retry_after)
+    # The page's link must not carry the address it was asked at (an answer link's token).
+    response["Referrer-Policy"] = "no-referrer"
+    add_never_cache_headers(response)  # a shared cache must not answer others with it
+    return response

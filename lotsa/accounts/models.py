@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lotsa.lib import municipalities
@@ -196,3 +197,76 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    def active(self) -> ApiKeyQuerySet:
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+        )
+
+
+class ApiKey(models.Model):
+    """A key one organisation's system uses to call Lotsa's API (lotsa.accounts.apikeys).
+
+    The key is `lotsa_<prefix>_<secret>`. Only the prefix (to find the row) and the SHA-256 of
+    the secret are kept: the whole key is shown once, when it is made, and never again."""
+
+    class Scope(models.TextChoices):
+        DIRECTORY_READ = "directory:read", _("Read the directory")
+        REFERRALS_READ = "referrals:read", _("Read referrals")
+        REFERRALS_WRITE = "referrals:write", _("Create and change referrals")
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="api_keys",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("Which system uses the key, e.g. its name.")
+    )
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(
+        _("expires"), null=True, blank=True, help_text=_("Empty: the key does not expire.")
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("revoked by"),
+    )
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, now: Any = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())

@@ -11,7 +11,7 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -20,7 +20,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from .models import Membership
+from lotsa.audit import events
+
+from . import sso
+from .models import Membership, User
 
 Role = Membership.Role
 
@@ -50,9 +53,12 @@ PUBLIC_URL_NAMES = frozenset(
         "referrals:self-referral",
         "referrals:self-referral-done",
         "referrals:answer-by-link",
+        # The API check of a partner's key: the key is the credential, not a session.
+        "api-key",
     }
 )
-ALLAUTH_URL_PREFIXES = ("account_", "mfa_")
+# allauth's pages: sign-in (by password or single sign-on), enrolment, sign-out.
+ALLAUTH_URL_PREFIXES = ("account_", "mfa_", "socialaccount_", "openid_connect_")
 
 LOGIN_AT_KEY = "lotsa_login_at"
 
@@ -95,7 +101,9 @@ class TwoFactorRequiredMiddleware:
     """Sends staff who may see people to TOTP enrolment until they have enrolled.
 
     Once enrolled, allauth asks for the code at every sign-in. The check runs on every
-    request, so a user who removes the authenticator is sent back to enrolment at once."""
+    request, so a user who removes the authenticator is sent back to enrolment at once.
+    A session signed in through single sign-on passes when that counts as two factors
+    (LOTSA_OIDC_COUNTS_AS_MFA, see sso.py)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -110,6 +118,7 @@ class TwoFactorRequiredMiddleware:
             settings.LOTSA_REQUIRE_MFA
             and request.user.is_authenticated
             and not is_exempt(request)
+            and not sso.session_counts_as_second_factor(request)
             and requires_mfa(request.user)
             and not has_totp(request.user)
         ):
@@ -180,10 +189,27 @@ def locked_out(
     request: HttpRequest, original_response: HttpResponse | None, credentials: Any = None
 ) -> HttpResponse:
     """Axes' lockout page: a translated explanation instead of a bare refusal."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    response = render(
         request,
         "accounts/locked_out.html",
-        {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        {"minutes": seconds // 60, "failure_limit": settings.AXES_FAILURE_LIMIT},
         status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+@receiver(user_login_failed, dispatch_uid="lotsa_log_failed_sign_in")
+def log_failed_sign_in(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """A failed sign-in over the web goes to the access log: the account tried (by its id,
+    if the e-mail address is one; never the address typed) and the IP address."""
+    if request is None:
+        return  # a shell or the test client's login(): nobody to log
+    email = str(credentials.get("email") or credentials.get("username") or "").strip()
+    user = User.objects.filter(email__iexact=email).only("pk").first() if email else None
+    events.record_denied(
+        User, str(user.pk) if user else "", user=None, purpose="sign-in failed", request=request
     )

@@ -18,6 +18,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lotsa.accounts.ratelimits import rate_limit
+
 from .. import filters, problem_reports
 from ..models import Offering, Place
 
@@ -54,6 +56,7 @@ def _is_partial(request: HttpRequest) -> bool:
 
 
 @require_http_methods(["GET", "HEAD"])
+@rate_limit("search")
 def search(request: HttpRequest) -> HttpResponse:
     form = filters.SearchForm(request.GET)
     outcome = filters.run(form, request.GET.get("page"))

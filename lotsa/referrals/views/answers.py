@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from lotsa.accounts.access import answering_organizations
 from lotsa.accounts.models import User
+from lotsa.accounts.ratelimits import rate_limit
 from lotsa.audit import events
 from lotsa.directory.access import AuthenticatedRequest
 
@@ -200,6 +201,7 @@ LINK_STATUS = {"expired": 410, "used": 410, "invalid": 404}
 
 
 @never_cache
+@rate_limit("answer_link", methods=("GET", "HEAD", "POST"))
 def answer_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """The same answer page for someone without an account; the token is the credential.
 
