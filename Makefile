@@ -24,6 +24,7 @@ demo: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_referrals
+	$(BIN)/python manage.py seed_demo_log
 	$(BIN)/python manage.py print_demo_logins --url http://$(HOST):$(PORT)/sv/
 	$(BIN)/python manage.py enqueue_freshness_reminders
 	$(BIN)/python manage.py send_answer_reminders

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from lotsa.accounts import access
 from lotsa.accounts.models import Organization, Team, User
 from lotsa.audit import events
 from lotsa.audit.models import AuditEvent
 
-from .models import Consent, Person
+from .models import BreakGlass, Consent, Person
 
 PERSON_FIELDS = (
     "first_name",
@@ -93,3 +96,36 @@ def withdraw_consent(consent: Consent, *, acting_user: User) -> Consent:
             consent.refresh_from_db()
             events.record(AuditEvent.Action.CHANGE, consent, user=acting_user, purpose="consent")
     return consent
+
+
+def open_break_glass(
+    person: Person, *, acting_user: User, reason: str, minutes: int | None = None
+) -> BreakGlass:
+    """Open an administrator's emergency access to `person`'s record, for a limited time.
+
+    The reason is kept with the grant and the opening is in the access log; every read under
+    it is logged again by the fetcher, with the purpose "break-glass".
+    """
+    minutes = minutes or settings.LOTSA_BREAK_GLASS_MINUTES
+    with transaction.atomic():
+        now = timezone.now()
+        grant = BreakGlass.objects.create(
+            user=acting_user,
+            person=person,
+            reason=reason,
+            started_at=now,
+            ends_at=now + dt.timedelta(minutes=minutes),
+        )
+        events.record(
+            AuditEvent.Action.CREATE,
+            grant,
+            user=acting_user,
+            organization_id=access.administrator_unit(acting_user),
+            purpose=break_glass_purpose(reason),
+        )
+    return grant
+
+
+def break_glass_purpose(reason: str) -> str:
+    """The purpose logged for break-glass access: it says so first, then why."""
+    return f"break-glass: {' '.join(reason.split())}"[:200]

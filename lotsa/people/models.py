@@ -232,3 +232,33 @@ class Consent(models.Model):
 
     def shares(self, field: str) -> bool:
         return self.is_active and field in self.fields
+
+
+class BreakGlassQuerySet(models.QuerySet["BreakGlass"]):
+    def current(self, now: dt.datetime | None = None) -> BreakGlassQuerySet:
+        return self.filter(ends_at__gt=now or timezone.now())
+
+
+class BreakGlass(models.Model):
+    """An administrator's emergency access to one person's record: a reason, a time limit.
+
+    Every grant and every read under it is in the access log, and the log review lists them.
+    """
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="break_glass")
+    reason = models.TextField(_("reason"))
+    started_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField()
+
+    objects = BreakGlassQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("break-glass access")
+        verbose_name_plural = _("break-glass accesses")
+        indexes = [models.Index(fields=["user", "person", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} ({self.user_id})"

@@ -254,7 +254,9 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} ({self.opened_at:%Y-%m-%d})"
+        # Never the person's name: str() reaches pages such as the admin's list of what a
+        # deletion would touch, which an administrator may see without break-glass.
+        return f"{self._meta.verbose_name} {self.opened_at:%Y-%m-%d}"
 
     @property
     def is_open(self) -> bool:

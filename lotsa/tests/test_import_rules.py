@@ -22,11 +22,12 @@ MAY_IMPORT: dict[str, set[str]] = {
     "referrals": {"people", "directory"},
     "outcomes": {"people", "referrals"},
     "matching": {"directory", "people", "referrals"},
+    "privacy": {"referrals"},
     "reports": {"*"},
     "interop": {"directory", "referrals"},
 }
 # Apps that no other app may import (only `reports` reads `matching`).
-IMPORTED_BY_NONE = {"reports": set(), "interop": set(), "matching": {"reports"}}
+IMPORTED_BY_NONE = {"privacy": set(), "reports": set(), "interop": set(), "matching": {"reports"}}
 
 
 def allowed(app: str) -> set[str]:

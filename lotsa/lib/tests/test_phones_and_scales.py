@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from lotsa.lib import loneliness, phones
-from lotsa.lib.workdays import add_working_days
+from lotsa.lib.workdays import add_working_days, days_off
 
 
 def test_a_swedish_mobile_number_is_stored_internationally() -> None:
@@ -51,3 +51,20 @@ def test_answers_outside_the_scale_are_refused() -> None:
         loneliness.score([0, 1, 2])
     with pytest.raises(ValueError):
         loneliness.score([1, 2])
+
+
+def test_the_days_off_of_sweden() -> None:
+    sweden = days_off(2025, "SE")
+    assert len(sweden) == 16
+    # Midsummer Day, All Saints' Day, Ascension Day, Christmas Eve, New Year's Eve.
+    for day in ("2025-06-21", "2025-11-01", "2025-05-29", "2025-12-24", "2025-12-31"):
+        assert dt.date.fromisoformat(day) in sweden
+    assert dt.date(2026, 6, 19) in days_off(2026, "SE")  # Midsummer Eve, a Friday
+
+
+def test_the_days_off_of_denmark() -> None:
+    denmark = days_off(2025, "DK")
+    assert len(denmark) == 13
+    assert dt.date(2025, 6, 5) in denmark  # Constitution Day
+    assert dt.date(2025, 5, 16) not in denmark  # Great Prayer Day, abolished from 2024
+    assert dt.date(2023, 5, 5) in days_off(2023, "DK")

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from lotsa.accounts import access as accounts_access
 from lotsa.accounts.models import Membership, Organization, Team
+from lotsa.accounts.ratelimits import rate_limit
+from lotsa.audit import context as audit_context
 from lotsa.audit import events
 from lotsa.directory.access import AuthenticatedRequest
 from lotsa.people import actions as people_actions
@@ -64,8 +66,11 @@ def _refer_once(
     """Find or create the person and refer them, together, once per submission key.
 
     When the same form arrives twice at once, both requests may create a person; the one
-    whose referral loses the race rolls its person back.
+    whose referral loses the race rolls its person back. The events of it all name the
+    referring unit, or for a self-referral the team's organisation that receives it.
     """
+    referring = kwargs.get("referring_organization")
+    audit_context.acting_for(referring.pk if referring is not None else team.organization_id)
     with transaction.atomic():
         person = make_person()
         referral = actions.refer_to_team(person, team, submission_key=submission_key, **kwargs)
@@ -369,7 +374,12 @@ def my_flags(request: AuthenticatedRequest) -> HttpResponse:
     flags = flags.select_related("person").order_by("-created_at", "-pk")
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
     events.record_many(
-        events.READ, page.object_list, user=request.user, purpose="own flags", request=request
+        events.READ,
+        page.object_list,
+        user=request.user,
+        purpose="own flags",
+        request=request,
+        organization_of=lambda flag: flag.referring_organization_id,
     )
     return render(request, "referrals/intake/my_flags.html", {"page": page})
 
@@ -377,6 +387,7 @@ def my_flags(request: AuthenticatedRequest) -> HttpResponse:
 # --- the person's own referral --------------------------------------------------------------
 
 
+@rate_limit("self_referral", methods=("POST",))
 def self_referral(request: HttpRequest) -> HttpResponse:
     teams = Team.objects.filter(takes_self_referrals=True)
     choices = self_referral_municipalities(teams)
