@@ -1,6 +1,9 @@
 """pytest set-up shared by the whole suite."""
 
+import logging
 import os
+import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -22,6 +25,9 @@ def _test_settings():
         TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
         # Tests that are about two factors switch it back on.
         LOTSA_REQUIRE_MFA=False,
+        # Every test client comes from 127.0.0.1: Lotsa's own rate limits (per IP) would trip
+        # over a suite that searches often. The tests about them switch them back on.
+        RATELIMIT_ENABLE=False,
     )
     override.enable()
     yield
@@ -35,6 +41,19 @@ def _flushes_may_empty_the_audit_log():
 
     with flushes_empty_the_log():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request to /en/ or /da/ leaves its
+    language active in the thread (LocaleMiddleware never deactivates it), and `reverse`
+    in the next test would build its URLs in that language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +117,103 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# --- PII canaries: no person's identity number or full name in a log line or mail subject ---
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pii_canary_watch() -> Iterator[None]:
+    """Remember every person saved, and every log record of every logger (lotsa.test).
+
+    Records are caught where each logger hands them to its handlers (`callHandlers`), so
+    that loggers that do not propagate to the root (django.server, or one inside assertLogs)
+    are seen too."""
+    from django.db.models.signals import post_save
+
+    from lotsa.people.models import Person
+    from lotsa.test import LOG_RECORDS, PEOPLE_SEEN
+
+    def remember_person(sender, instance, **kwargs) -> None:
+        PEOPLE_SEEN.add(instance)
+
+    post_save.connect(remember_person, sender=Person, dispatch_uid="pii-canaries")
+    call_handlers = logging.Logger.callHandlers
+
+    def remember_and_call(self: logging.Logger, record: logging.LogRecord) -> None:
+        LOG_RECORDS.append(record)
+        call_handlers(self, record)
+
+    logging.Logger.callHandlers = remember_and_call  # type: ignore[method-assign]
+    yield
+    logging.Logger.callHandlers = call_handlers  # type: ignore[method-assign]
+    post_save.disconnect(sender=Person, dispatch_uid="pii-canaries")
+
+
+PII_CHECKED = "lotsa pii checked"
+
+
+@pytest.fixture(autouse=True)
+def _no_pii_in_logs_or_mail_subjects(
+    request: pytest.FixtureRequest, _pii_canary_watch: None
+) -> Iterator[None]:
+    """Fails a test whose log records or e-mail subjects name a person (DOMAIN.md: never in
+    a log line or an e-mail subject). Costs nothing unless something was logged or mailed."""
+    from lotsa.test import LOG_RECORDS, pii_findings
+
+    LOG_RECORDS.clear()
+    yield
+    from django.core import mail
+
+    subjects = [message.subject for message in getattr(mail, "outbox", [])]
+    if not (LOG_RECORDS or subjects):
+        return
+    findings = pii_findings(LOG_RECORDS, subjects)
+    LOG_RECORDS.clear()
+    # Counted in the run's summary (the teardown report carries it, also under xdist).
+    request.node.user_properties.append((PII_CHECKED, len(findings)))
+    if findings:
+        pytest.fail("PII canary: " + "; ".join(sorted(set(findings))), pytrace=False)
+
+
+# --- figures the tests print (lotsa.test.report_figure), repeated after every run ---------
+
+FIGURE = "lotsa figure"
+_figures: list[tuple[str, str]] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Attach a test's figures to its report, so that they reach the controller under xdist."""
+    lotsa_test = sys.modules.get("lotsa.test")
+    if lotsa_test is not None and lotsa_test.FIGURES:
+        item.user_properties.extend((FIGURE, figure) for figure in lotsa_test.FIGURES)
+        lotsa_test.FIGURES.clear()
+    yield
+
+
+_pii = {"watched": 0, "checked": 0, "found": 0}
+
+
+def pytest_runtest_logreport(report) -> None:
+    for key, value in getattr(report, "user_properties", ()):
+        if key == FIGURE and tuple(value) not in _figures:
+            _figures.append(tuple(value))
+    if report.when == "teardown":
+        _pii["watched"] += 1
+        for key, value in report.user_properties:
+            if key == PII_CHECKED:
+                _pii["checked"] += 1
+                _pii["found"] += bool(value)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if not (_figures or _pii["watched"]):
+        return
+    terminalreporter.section("Lotsa figures")
+    for name, text in _figures:
+        terminalreporter.write_line(f"{name}: {text}")
+    terminalreporter.write_line(
+        f"PII canaries: {_pii['watched']} tests watched, {_pii['checked']} logged or mailed, "
+        f"{_pii['found']} named a person"
+    )

@@ -13,6 +13,8 @@ Link worker teams: `team_a` (serves Health centre A, Umeå) and `team_b` (Health
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 from typing import Any
 
 from django.test import TestCase
@@ -213,3 +215,142 @@ class BaseTestCase(TestCase):
     @staticmethod
     def today() -> dt.date:
         return timezone.localdate()
+
+
+# --- canaries: unique values that show where a person's data travels --------------------
+
+# Figures a test reports (access matrix, audit coverage, canaries): printed at once, and
+# repeated at the end of every run by conftest.py's terminal summary (also under xdist).
+FIGURES: list[tuple[str, str]] = []
+
+
+def report_figure(name: str, text: str) -> None:
+    FIGURES.append((name, text))
+    print(f"\n{name}: {text}")
+
+
+def luhn_digit(digits: str) -> str:
+    """The check digit of a Swedish identity number's first nine digits (YYMMDDNNN)."""
+    total = 0
+    for index, char in enumerate(digits):
+        product = int(char) * (2 if index % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return str((10 - total % 10) % 10)
+
+
+def swedish_identity_number(born: dt.date, serial: int, *, coordination: bool = False) -> str:
+    """A valid personnummer (or samordningsnummer: day + 60), normalised to 12 digits."""
+    day = born.day + (60 if coordination else 0)
+    short = f"{born:%y%m}{day:02d}{serial:03d}"
+    return f"{born:%Y%m}{day:02d}{serial:03d}{luhn_digit(short)}"
+
+
+def canary_person(tag: str, born: dt.date, **extra: Any) -> Person:
+    """A person whose every identifying field holds a value found nowhere else.
+
+    `tag` (ASCII letters) makes the values unique; `born` gives the birth date and, with it,
+    the identity number. Search a response for `canary_values(person)`."""
+    serial = 100 + sum(map(ord, tag)) % 800
+    fields: dict[str, Any] = {
+        "first_name": f"Fornamn{tag}",
+        "last_name": f"Kanarie{tag}",
+        "birth_date": born,
+        "identity_number": swedish_identity_number(born, serial),
+        "identity_kind": "personnummer",
+        "phone": f"+4670{born:%y%m%d}{serial % 10}",
+        "email": f"kanarie.{tag.lower()}@example.net",
+        "address": f"Kanariegatan {tag} 17",
+        "postcode": "903 26",
+        "city": "Umeå",
+    }
+    fields.update(extra)
+    return make_person(**fields)
+
+
+def canary_values(person: Person) -> dict[str, tuple[str, ...]]:
+    """Each identifying field of `person`, in the forms a page or a log could show it."""
+    from lotsa.lib import phones
+
+    number = person.identity_number
+    values = {
+        "first name": (person.first_name,),
+        "last name": (person.last_name,),
+        "identity number": (number, number[2:], f"{number[:8]}-{number[8:]}", number[:8]),
+        "phone": (person.phone, phones.display(person.phone)),
+        "e-mail": (person.email,),
+        "address": (person.address,),
+    }
+    return {field: forms for field, forms in values.items() if all(forms)}
+
+
+# --- PII canaries in logs and mail subjects (used by conftest.py for every test) ---------
+
+# Swedish personnummer/samordningsnummer (YYMMDD or YYYYMMDD, +/- optional, four digits) and
+# Danish CPR (DDMMYY-NNNN) have the same shape: six or eight digits, then four.
+IDENTITY_NUMBER_SHAPE = re.compile(r"(?<!\d)(?:\d{8}|\d{6})[-+ ]?\d{4}(?!\d)")
+
+
+class PeopleSeen:
+    """Every person saved during the session: their identity numbers and full names.
+
+    Filled from a signal as people are saved (conftest.py), so that the check needs no query
+    and still knows the people whose test transaction was rolled back before it runs (a
+    unittest-style TestCase rolls back inside the test call)."""
+
+    def __init__(self) -> None:
+        self.identity_numbers: set[str] = set()
+        # Full names by their last word: finding a text's words first keeps the check cheap
+        # however many people the session made.
+        self.names_by_last_word: dict[str, set[str]] = {}
+
+    def add(self, person: Person) -> None:
+        digits = re.sub(r"\D", "", person.identity_number or "")
+        if len(digits) >= 10:
+            self.identity_numbers.add(digits[-10:])
+        first, last = person.first_name.strip(), person.last_name.strip()
+        if first and last:
+            name = f"{first} {last}"
+            self.names_by_last_word.setdefault(name.split()[-1], set()).add(name)
+
+    def found_in(self, text: str) -> list[str]:
+        """What of a person `text` holds: "identity number", "full name" (never the value)."""
+        found = []
+        for match in IDENTITY_NUMBER_SHAPE.finditer(text):
+            if re.sub(r"\D", "", match.group())[-10:] in self.identity_numbers:
+                found.append("identity number")
+                break
+        for word in set(re.findall(r"\w+", text)) & self.names_by_last_word.keys():
+            if any(name in text for name in self.names_by_last_word[word]):
+                found.append("full name")
+                break
+        return found
+
+
+PEOPLE_SEEN = PeopleSeen()
+# Every log record of the running test, whatever its logger (conftest.py fills and clears it).
+LOG_RECORDS: list[logging.LogRecord] = []
+
+
+def log_text(record: logging.LogRecord) -> str:
+    """A record as a log file would hold it: the message and any traceback."""
+    try:
+        text = record.getMessage()
+    except Exception:  # a bad format string still leaves its parts to search
+        text = f"{record.msg} {record.args}"
+    if record.exc_info:
+        text += "\n" + logging.Formatter().formatException(record.exc_info)
+    elif record.exc_text:
+        text += "\n" + record.exc_text
+    return text
+
+
+def pii_findings(records: list[logging.LogRecord], subjects: list[str]) -> list[str]:
+    """Where a person's identity number or full name was logged or put in a mail subject."""
+    findings = []
+    for record in records:
+        for what in PEOPLE_SEEN.found_in(log_text(record)):
+            findings.append(f"{what} of a person in a {record.levelname} of {record.name!r}")
+    for subject in subjects:
+        for what in PEOPLE_SEEN.found_in(subject):
+            findings.append(f"{what} of a person in the e-mail subject {subject!r}")
+    return findings
