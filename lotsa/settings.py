@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "lotsa.audit",
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "lotsa.directory",
     "lotsa.people",
     "lotsa.referrals",
+    "lotsa.privacy",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The client's address (and the unit acted for) for the access log's events.
+    "lotsa.audit.context.AuditContextMiddleware",
     # No-store on signed-in and answer-link pages, Permissions-Policy everywhere.
     "lotsa.accounts.headers.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -156,6 +161,55 @@ MFA_TOTP_ISSUER = "Lotsa"
 MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "lotsa.accounts.adapter.MFAAdapter"
 
+# Single sign-on through one OpenID Connect provider: the broker that reaches SITHS/BankID
+# (Sweden) or MitID (Denmark), or the region's or municipality's own identity provider.
+# Without LOTSA_OIDC_SERVER_URL there is no sign-on button. Only existing, active users may
+# sign in: the provider's verified e-mail address is matched to one (lotsa.accounts.sso).
+LOTSA_OIDC_SERVER_URL = env.str("LOTSA_OIDC_SERVER_URL", default="")
+LOTSA_OIDC_NAME = env.str("LOTSA_OIDC_NAME", default="SSO")
+LOTSA_OIDC_CLIENT_ID = env.str("LOTSA_OIDC_CLIENT_ID", default="")
+LOTSA_OIDC_CLIENT_SECRET = env.str("LOTSA_OIDC_CLIENT_SECRET", default="")
+LOTSA_OIDC_SCOPES = env.list("LOTSA_OIDC_SCOPES", default=["openid", "email", "profile"])
+# "client_secret_post" or "client_secret_basic"; empty: as the provider's discovery says.
+LOTSA_OIDC_TOKEN_AUTH_METHOD = env.str("LOTSA_OIDC_TOKEN_AUTH_METHOD", default="")
+# Take the e-mail claim as verified even without "email_verified": true (only for a provider
+# whose addresses come from an authoritative directory, such as the HSA catalogue).
+LOTSA_OIDC_TRUST_EMAIL = env.bool("LOTSA_OIDC_TRUST_EMAIL", default=False)
+# Whether a sign-in through the provider counts as both factors (the brokers for SITHS,
+# BankID and MitID authenticate with two). False: staff still enrol and give a TOTP code.
+LOTSA_OIDC_COUNTS_AS_MFA = env.bool("LOTSA_OIDC_COUNTS_AS_MFA", default=False)
+LOTSA_OIDC_PROVIDER_ID = "sso"  # in the callback URL: /<lang>/account/oidc/sso/login/callback/
+SOCIALACCOUNT_ADAPTER = "lotsa.accounts.sso.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching is Lotsa's own (lotsa.accounts.sso)
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": LOTSA_OIDC_PROVIDER_ID,
+                    "name": LOTSA_OIDC_NAME,
+                    "client_id": LOTSA_OIDC_CLIENT_ID,
+                    "secret": LOTSA_OIDC_CLIENT_SECRET,
+                    "settings": {
+                        "server_url": LOTSA_OIDC_SERVER_URL,
+                        "scope": LOTSA_OIDC_SCOPES,
+                        **(
+                            {"token_auth_method": LOTSA_OIDC_TOKEN_AUTH_METHOD}
+                            if LOTSA_OIDC_TOKEN_AUTH_METHOD
+                            else {}
+                        ),
+                    },
+                }
+            ]
+            if LOTSA_OIDC_SERVER_URL
+            else []
+        ),
+    }
+}
+
 # Brute force: AXES_FAILURE_LIMIT failed sign-ins for one (e-mail, IP) lock that pair out
 # for AXES_COOLOFF_MINUTES; a successful sign-in resets the count.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -164,7 +218,35 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "lotsa.accounts.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "lotsa.accounts.security.locked_out"
 AXES_RESET_ON_SUCCESS = True
+# The same client address as the access log and the rate limits (LOTSA_CLIENT_IP_HEADER).
+AXES_CLIENT_IP_CALLABLE = "lotsa.audit.context.client_ip"
 AXES_VERBOSE = False
+
+# The client's address for the access log, lockouts and rate limits (and allauth's): REMOTE_ADDR,
+# or behind a reverse proxy the header it sets to the client's address (e.g. X-Real-IP; the
+# proxy must overwrite it).
+LOTSA_CLIENT_IP_HEADER = env.str("LOTSA_CLIENT_IP_HEADER", default="")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = LOTSA_CLIENT_IP_HEADER or None
+RATELIMIT_IP_META_KEY = "lotsa.accounts.ratelimits.ip_key"
+
+# Rate limits ("N/period[/per]", period s, m, h or d, optionally with a count: "30/10m").
+# allauth's, on sign-in and password reset: per IP, and per e-mail address ("key").
+ACCOUNT_RATE_LIMITS = {
+    "login": env.str("LOTSA_RATE_LIMIT_LOGIN", default="30/m/ip"),
+    "login_failed": env.str("LOTSA_RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    "reset_password": env.str("LOTSA_RATE_LIMIT_PASSWORD_RESET", default="20/m/ip,3/h/key"),
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+}
+# Lotsa's own, per IP, on public pages (lotsa.accounts.ratelimits); empty: no limit.
+LOTSA_RATE_LIMIT_SEARCH = env.str("LOTSA_RATE_LIMIT_SEARCH", default="120/m")
+LOTSA_RATE_LIMIT_SELF_REFERRAL = env.str("LOTSA_RATE_LIMIT_SELF_REFERRAL", default="5/h")
+LOTSA_RATE_LIMIT_ANSWER_LINK = env.str("LOTSA_RATE_LIMIT_ANSWER_LINK", default="30/10m")
+# Rate limits count in the cache, which every worker must share: by default a table in the
+# database (created by a migration); e.g. CACHE_URL=redis://… for a large site.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://lotsa_cache")}
+RATELIMIT_USE_CACHE = "default"
 
 # A session ends after 30 minutes without a request (every request renews the cookie) and
 # at the latest LOTSA_SESSION_MAX_AGE seconds after sign-in (lotsa.accounts.security).
@@ -272,6 +354,12 @@ LOTSA_MAP_TILE_ORIGIN = (
     if _tiles.scheme in ("http", "https") and _tiles.netloc
     else ""
 )
+# The sign-on button posts to Lotsa, which redirects to the OpenID Connect provider: browsers
+# hold that redirect to form-action, so the provider's origin is allowed there.
+_oidc = urlsplit(LOTSA_OIDC_SERVER_URL)
+LOTSA_OIDC_ORIGIN = (
+    f"{_oidc.scheme}://{_oidc.netloc}" if _oidc.scheme in ("http", "https") and _oidc.netloc else ""
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -282,7 +370,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF, *([LOTSA_OIDC_ORIGIN] if LOTSA_OIDC_ORIGIN else [])],
         "frame-ancestors": [NONE],
     }
 }
@@ -294,3 +382,25 @@ LOTSA_FIRST_CONTACT_WORKING_DAYS = env.int("LOTSA_FIRST_CONTACT_WORKING_DAYS", d
 # after as many again); the e-mailed answer link expires after LOTSA_ANSWER_LINK_DAYS.
 LOTSA_ANSWER_REMINDER_DAYS = env.int("LOTSA_ANSWER_REMINDER_DAYS", default=3)
 LOTSA_ANSWER_LINK_DAYS = env.int("LOTSA_ANSWER_LINK_DAYS", default=14)
+# The log review's alerts: a user who reads more than this many distinct people within an
+# hour; reads outside these working hours (local time, "HH-HH" or "HH:MM-HH:MM", weekdays;
+# weekends and Swedish/Danish public holidays count as outside).
+LOTSA_ALERT_PEOPLE_PER_HOUR = env.int("LOTSA_ALERT_PEOPLE_PER_HOUR", default=20)
+LOTSA_WORKING_HOURS = env.str("LOTSA_WORKING_HOURS", default="07-18")
+# Retention (lotsa/privacy/retention.py; `manage.py purge`, nightly). A closed case, and a
+# referral that led to none, is anonymised this many months after it closed or last changed.
+LOTSA_RETENTION_CASE_MONTHS = env.int("LOTSA_RETENTION_CASE_MONTHS", default=24)
+# Months after closing in which a law binding the operator (archive rules, a patient record)
+# requires keeping a case: an erasure request is refused until then. At most the above.
+LOTSA_RETENTION_LEGAL_HOLD_MONTHS = env.int("LOTSA_RETENTION_LEGAL_HOLD_MONTHS", default=0)
+# The access log is kept this many years (the law asks for at least five; less is refused).
+LOTSA_RETENTION_AUDIT_YEARS = env.int("LOTSA_RETENTION_AUDIT_YEARS", default=5)
+# Sign-in attempts and sign-in records (django-axes) are deleted after this many days.
+LOTSA_RETENTION_LOGIN_DAYS = env.int("LOTSA_RETENTION_LOGIN_DAYS", default=90)
+# Finished background task results are deleted after this many days.
+LOTSA_RETENTION_TASK_DAYS = env.int("LOTSA_RETENTION_TASK_DAYS", default=30)
+# The contact a member of the public left on a problem report is cleared this many days
+# after the report was resolved.
+LOTSA_RETENTION_REPORT_CONTACT_DAYS = env.int("LOTSA_RETENTION_REPORT_CONTACT_DAYS", default=90)
+# An administrator's break-glass access to one person's record ends after this many minutes.
+LOTSA_BREAK_GLASS_MINUTES = env.int("LOTSA_BREAK_GLASS_MINUTES", default=60)
