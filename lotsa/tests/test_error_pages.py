@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.test import Client, RequestFactory, TestCase, override_settings
 from django.urls import path
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
 from lotsa import urls as project_urls
@@ -126,7 +127,7 @@ class ErrorPageTests(TestCase):
     def test_the_500_page_needs_neither_the_database_nor_the_user(self) -> None:
         request = RequestFactory().get("/sv/")
         self.assertFalse(hasattr(request, "user"))
-        with self.assertNumQueries(0), captured_logs():
+        with self.assertNumQueries(0), captured_logs(), translation.override("en"):
             try:
                 raise RuntimeError("the database is gone")
             except RuntimeError:
