@@ -32,14 +32,31 @@ def _ip(request: HttpRequest | None) -> str | None:
     return current.ip_address if current else None
 
 
-def _unit(organization_id: int | None) -> int | None:
+def unit_of(obj: models.Model | None) -> int | None:
+    """The organisation responsible for `obj`: its team's, or its case's team's (else None).
+
+    For events written outside a request (tasks, commands, the demo), where no access helper
+    said which unit acts."""
+    if obj is None:
+        return None
+    if getattr(obj, "team_id", None) is not None:
+        return obj.team.organization_id  # type: ignore[attr-defined]
+    if getattr(obj, "case_id", None) is not None:
+        return unit_of(obj.case)  # type: ignore[attr-defined]
+    return None
+
+
+def _unit(organization_id: int | None, obj: models.Model | None = None) -> int | None:
     """The unit given, which the rest of the request then acts for; else the unit an earlier
-    event of the request named (the access helper's read, before the action's change)."""
+    event of the request named (the access helper's read, before the action's change); outside
+    a request, the unit responsible for `obj`."""
     if organization_id is not None:
         context.acting_for(organization_id)
         return organization_id
     current = context.current()
-    return current.unit if current else None
+    if current is None:
+        return unit_of(obj)
+    return current.unit
 
 
 def person_of(obj: models.Model | None) -> Any:
@@ -91,7 +108,7 @@ def record(
     event = AuditEvent(
         action=action,
         user=_user(user),
-        organization_id=_unit(organization_id),
+        organization_id=_unit(organization_id, obj),
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         purpose=purpose,

@@ -7,6 +7,7 @@ from lotsa.accounts.models import User
 from lotsa.audit import events
 from lotsa.audit.context import AuditContextMiddleware, client_ip
 from lotsa.audit.models import AuditEvent
+from lotsa.test import make_case, make_organization, make_team, make_user
 
 
 class ClientAddressTests(SimpleTestCase):
@@ -49,3 +50,12 @@ class RequestContextTests(TestCase):
         user = User.objects.create_user(email="task@example.org", password="x" * 16)
         event = events.record(AuditEvent.Action.CHANGE, user, user=None)
         self.assertEqual((event.ip_address, event.organization_id), (None, None))
+
+
+class UnitOutsideARequestTests(TestCase):
+    def test_a_task_s_event_names_the_team_s_organisation(self) -> None:
+        centre = make_organization("Vårdcentralen Ö", "health_centre")
+        worker = make_user("lw2@example.org", centre, "link_worker")
+        case = make_case(make_team("Team Ö", centre, worker), worker)
+        event = events.record(AuditEvent.Action.CHANGE, case, user=None)
+        self.assertEqual(event.organization_id, centre.pk)
