@@ -134,7 +134,8 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        # An anonymised person (retention, erasure) has no name left: lists still say who.
+        return f"{self.first_name} {self.last_name}".strip() or str(_("(anonymised)"))
 
     @property
     def message_language(self) -> str:

@@ -152,3 +152,9 @@ class PersonFormTests(SimpleTestCase):
         rendered = str(form["municipality"])
         self.assertIn("Umeå", rendered)
         self.assertIn("København", rendered)
+
+
+def test_an_anonymised_person_is_named_as_such() -> None:
+    with translation.override("en"):
+        assert Person(first_name="", last_name="").full_name == "(anonymised)"
+        assert Person(first_name="Astrid", last_name="").full_name == "Astrid"
