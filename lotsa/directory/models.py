@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from lotsa.accounts.models import Organization
+from lotsa.accounts.models import Organization, Team
 from lotsa.lib import municipalities, schedules
 
 
@@ -159,6 +159,15 @@ class Offering(models.Model):
     places_taken = models.PositiveIntegerField(_("places taken"), default=0)
     waitlist_length = models.PositiveIntegerField(_("people on the waiting list"), default=0)
     has_waitlist = models.BooleanField(_("keeps a waiting list when full"), default=True)
+    # "By referral only" offerings accept referrals only from these link worker teams; none
+    # chosen means any team may refer. Matching leaves out what the case's team may not use.
+    referral_teams = models.ManyToManyField(
+        Team,
+        related_name="+",
+        blank=True,
+        verbose_name=_("teams that may refer"),
+        help_text=_("For offerings by referral only. None chosen: any link worker team."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
@@ -174,7 +183,13 @@ class Offering(models.Model):
         ordering = ["name"]
         verbose_name = _("offering")
         verbose_name_plural = _("offerings")
-        indexes = [models.Index(fields=["status", "is_published"])]
+        indexes = [
+            models.Index(fields=["status", "is_published"]),
+            # Online offerings pass every distance rule: matching finds them by this index.
+            models.Index(
+                fields=["is_online"], condition=Q(is_online=True), name="directory_offering_online"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(min_age__isnull=True)
@@ -192,6 +207,13 @@ class Offering(models.Model):
         if self.capacity is None:
             return None
         return max(self.capacity - self.places_taken, 0)
+
+    def takes_referrals_from(self, team: Team) -> bool:
+        """Whether a link worker of `team` may refer to this offering (see `referral_teams`)."""
+        if self.how_to_join != self.HowToJoin.REFERRAL_ONLY:
+            return True
+        teams = self.referral_teams.all()
+        return not teams.exists() or teams.filter(pk=team.pk).exists()
 
     @property
     def capacity_status(self) -> str:

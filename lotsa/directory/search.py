@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet
+from django.db.models import BooleanField, F, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from lotsa.lib import text
@@ -114,6 +114,31 @@ def _pg_tsquery_sql(terms: list[str]) -> tuple[str, list[str]]:
         lexeme = term.replace("'", "") + ":*"
         params += [lexeme, lexeme]
     return " && ".join(parts), params
+
+
+def matches_any(words: list[str]) -> RawSQL | None:
+    """A condition true for an offering whose text matches any of `words` (as `apply` would
+    match each), checked row by row: for ranking a set the query has already narrowed, where
+    matching the whole directory first would cost more than the set itself. None when no
+    word is usable."""
+    terms = [term for word in words for term in text.query_terms(word)]
+    if not terms:
+        return None
+    if connection.vendor == "postgresql":
+        tsqueries, params = zip(*(_pg_tsquery_sql([term]) for term in terms), strict=True)
+        any_term = " || ".join(tsqueries)
+        return RawSQL(
+            f"EXISTS (SELECT 1 FROM {TABLE} WHERE offering_id = directory_offering.id"
+            f" AND document @@ ({any_term}))",
+            [param for group in params for param in group],
+            output_field=BooleanField(),
+        )
+    fts = " OR ".join(_fts5_query([term]) for term in terms)
+    return RawSQL(
+        f"directory_offering.id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)",
+        [fts],
+        output_field=BooleanField(),
+    )
 
 
 def apply(queryset: QuerySet[Offering], query: str) -> QuerySet[Offering]:

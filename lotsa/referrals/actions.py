@@ -400,13 +400,16 @@ def refer_to_offering(
 ) -> ActivityReferral:
     """Refer the person on to an offering, sharing only `fields`, with their consent.
 
-    Refuses an ended or paused offering (`ended`), and a full one (`full`) unless the link
+    Refuses an ended or paused offering (`ended`), a referral-only one that does not take
+    referrals from the case's team (`not_for_team`), and a full one (`full`) unless the link
     worker chose the waiting list (`to_waitlist`), or one that keeps none (`no_capacity`).
     """
     if not case.is_open:
         raise ReferralError("case_closed")
     if offering.status != Offering.Status.ACTIVE or not offering.is_published:
         raise ReferralError("ended")
+    if not offering.takes_referrals_from(case.team):
+        raise ReferralError("not_for_team")
     if offering.capacity_status == Offering.CapacityStatus.NO_CAPACITY:
         raise ReferralError("no_capacity")
     if offering.capacity_status == Offering.CapacityStatus.WAITLIST and not to_waitlist:

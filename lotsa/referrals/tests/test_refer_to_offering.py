@@ -167,6 +167,17 @@ class ReferTests(ReferTestCase):
         self.assertEqual(ActivityReferral.objects.count(), 1)
         self.assertEqual(first["Location"], second["Location"])
 
+    def test_it_refers_to_a_referral_only_offering_only_from_the_teams_it_names(self) -> None:
+        offering = make_offering(self.association, how_to_join=Offering.HowToJoin.REFERRAL_ONLY)
+        offering.referral_teams.set([self.team_b])
+        self.login(self.link_worker)
+        response = self.client.post(self.url(offering), self.data())
+        self.assertContains(response, "not from your team")
+        self.assertFalse(ActivityReferral.objects.filter(offering=offering).exists())
+        offering.referral_teams.add(self.team_a)
+        self.client.post(self.url(offering), self.data())
+        self.assertTrue(ActivityReferral.objects.filter(offering=offering).exists())
+
     def test_it_refuses_a_second_open_referral_to_the_same_offering(self) -> None:
         offering = make_offering(self.association)
         existing = make_activity_referral(self.case, offering, self.link_worker)

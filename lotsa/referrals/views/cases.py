@@ -62,6 +62,9 @@ ERRORS = {
     "same_team": gettext_lazy("Choose another team than the one the referral is in."),
     "case_closed": gettext_lazy("The case is closed and can no longer be changed."),
     "ended": gettext_lazy("The activity has ended or is paused — choose another."),
+    "not_for_team": gettext_lazy(
+        "The activity takes people by referral only, and not from your team — choose another."
+    ),
     "full": gettext_lazy(
         "The activity is full. Put the person on the waiting list, or choose another activity."
     ),
