@@ -5,6 +5,9 @@ municipality, inside one transaction, measures the search page and `search.apply
 realistic queries and filters, prints the figures, and rolls the transaction back: nothing
 it made is kept. On SQLite the transaction holds the write lock while the bench runs, so
 other writers (a task worker) wait; run it on a development database.
+
+Then it runs `manage.py bench_matching` (the matching's quality on its case file and its speed
+with 100,000 offerings, also rolled back) unless `--no-matching`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.test import Client, override_settings
@@ -296,6 +300,17 @@ class Command(BaseCommand):
             action="store_true",
             help="measure search.apply() alone, not the search page",
         )
+        parser.add_argument(
+            "--no-matching",
+            action="store_true",
+            help="leave out the matching's figures (manage.py bench_matching)",
+        )
+        parser.add_argument(
+            "--matching-offerings",
+            type=int,
+            default=100_000,
+            help="synthetic offerings for the matching's figures (default 100000)",
+        )
 
     # Hundreds of searches from one address in a minute: the per-IP rate limit is not measured.
     @override_settings(RATELIMIT_ENABLE=False)
@@ -342,6 +357,15 @@ class Command(BaseCommand):
         for line in table(rows):
             self.stdout.write(line)
         self.stdout.write("\nRolled back: none of the synthetic rows were kept.")
+        # The matching's figures (issue 5), by the command's name: the directory may not import
+        # the matching app.
+        if "bench_matching" in get_commands() and not options["no_matching"]:
+            call_command(
+                "bench_matching",
+                offerings=options["matching_offerings"],
+                runs=options["runs"],
+                stdout=self.stdout,
+            )
         if failure is not None:
             raise CommandError(
                 f"The search page failed, so there are no page figures from there on: {failure}"

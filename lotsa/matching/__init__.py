@@ -1,0 +1,1 @@
+"""Ranking offerings for a case, with reasons: pure functions and the suggestion views."""
