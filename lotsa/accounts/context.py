@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
-from . import access
+from . import access, policy
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_is_answering": signed_in and access.answering_organizations(user).exists(),
         "nav_is_connector": signed_in and access.is_connector(user),
         "nav_is_administrator": signed_in and access.is_administrator(user),
+        "nav_is_planner": signed_in and policy.allows(user, "reports.view_gaps"),
         "map_tile_url": settings.LOTSA_MAP_TILE_URL,
         "map_attribution": settings.LOTSA_MAP_ATTRIBUTION,
     }

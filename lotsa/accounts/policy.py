@@ -42,6 +42,12 @@ def is_connector(user: Any) -> bool:
     return access.is_connector(user)
 
 
+@rules.predicate
+def plans_for_a_municipality(user: Any) -> bool:
+    """A coordinator or a manager of an organisation (the municipality's planners)."""
+    return access.organizations_for(user, access.Role.COORDINATOR, access.Role.MANAGER).exists()
+
+
 # --- the user's relation to a referral, a case, an activity referral --------------------
 
 
@@ -132,6 +138,8 @@ POLICY.add_rule(
 )
 # The provider without an account: the signed link is the credential; the consent must stand.
 POLICY.add_rule("referrals.answer_activity_referral_by_link", consent_stands)
+# The municipality's planners: gaps and capacity pressure, in aggregate (no person shown).
+POLICY.add_rule("reports.view_gaps", is_signed_in & plans_for_a_municipality)
 # The administrator: the log review, a person's requests (log extract, export, erasure),
 # and — only with a reason, for a limited time, logged — a person's record (break-glass).
 POLICY.add_rule("audit.review_log", is_signed_in & is_administrator)

@@ -187,6 +187,10 @@ UNMET_NEEDS: tuple[tuple[str, str, str, str, str, str, tuple[str, ...]], ...] = 
     ("grief-support", "Sorggrupp på kvällstid", "30-49", "", "a", "Umeå centrum",
      ("wrong_time", "full")),
     ("grief-support", "", "65-79", "older-people", "a", "Holmsund", ("full", "too_far")),
+    ("grief-support", "Samtalsstöd efter att ha förlorat ett barn", "30-49", "", "a",
+     "Ersboda", ("none_exists",)),
+    ("grief-support", "Sorggrupp på arabiska", "50-64", "newly-arrived", "a",
+     "Umeå centrum", ("language",)),
     ("work-studies", "Mötesplats för unga vuxna som lämnat skolan", "18-29", "young-adults",
      "a", "Umeå centrum", ("none_exists",)),
     ("work-studies", "Studiecirkel för unga som inte gått ut gymnasiet", "18-29",
@@ -953,7 +957,7 @@ class Seeder:
                 area=area,
                 acting_user=self.link_workers[team],
             )
-            days = 110 - n * 11 + self.rng.randint(0, 5)
+            days = 115 - n * 9 + self.rng.randint(0, 5)
             UnmetNeed.objects.filter(pk=need.pk).update(
                 recorded_at=self.now - dt.timedelta(days=days, hours=self.rng.randint(0, 6))
             )

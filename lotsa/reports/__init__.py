@@ -1,0 +1,1 @@
+"""Read-only aggregations for the municipality: gaps, capacity pressure, exports."""
