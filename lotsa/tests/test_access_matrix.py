@@ -228,6 +228,8 @@ POLICY: dict[str, Rule] = {
     "referrals:person-edit": CASE_WORK,
     "referrals:close-case": CASE_WORK,
     "referrals:find-offering": CASE_WORK,
+    # Matching: the ranked suggestions for a case, for its team's link worker.
+    "matching:suggestions": CASE_WORK,
     # Unmet needs are recorded without the person (an age band and a target group).
     "referrals:unmet-need": dataclasses.replace(CASE_WORK, shows=False),
     "referrals:add-contact": CASE_POST,
@@ -279,6 +281,12 @@ POLICY: dict[str, Rule] = {
         provider_side=True,
         consent=True,
     ),
+    # The municipality's planners: gaps and capacity pressure, in aggregate (no person shown).
+    "reports:gaps": Rule(who=frozenset({"coordinator", "manager"})),
+    "reports:gap-examples": Rule(who=frozenset({"coordinator", "manager"})),
+    "reports:gaps-csv": Rule(who=frozenset({"coordinator", "manager"})),
+    "reports:capacity": Rule(who=frozenset({"coordinator", "manager"})),
+    "reports:capacity-csv": Rule(who=frozenset({"coordinator", "manager"})),
     # The API: an organisation's API key only; a session is no credential there.
     "api-key": Rule(who=NOBODY, refused=frozenset({401})),
     # The privacy pages: administrators only (the log review, a person's requests,

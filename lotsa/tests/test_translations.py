@@ -52,6 +52,20 @@ def test_every_string_is_translated(extracted: Path, language: str) -> None:
     assert not fuzzy, f"{language}: {len(fuzzy)} fuzzy, e.g. {fuzzy[:10]}"
 
 
+def test_the_english_catalogue_says_what_the_source_says() -> None:
+    """English is the source: an entry that says anything else is a stale guess (a fuzzy match
+    from another string once showed "Printed on …" for "One finding since …")."""
+    wrong = []
+    for entry in polib.pofile(str(po_path(ROOT, "en"))):
+        if entry.msgid_plural:
+            said = (entry.msgstr_plural.get(0), entry.msgstr_plural.get(1))
+            if said != (entry.msgid, entry.msgid_plural):
+                wrong.append(entry.msgid)
+        elif entry.msgstr != entry.msgid:
+            wrong.append(entry.msgid)
+    assert not wrong, f"{len(wrong)} English entries differ from their source: {wrong[:5]}"
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_compiled_catalogues_match_the_po_files(language: str) -> None:
     po = polib.pofile(str(po_path(ROOT, language)))
