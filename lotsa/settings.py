@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "lotsa.people",
     "lotsa.referrals",
     "lotsa.privacy",
+    "lotsa.matching",
+    "lotsa.reports",
 ]
 
 MIDDLEWARE = [
@@ -376,6 +378,8 @@ CONTENT_SECURITY_POLICY = {
 }
 LOTSA_SEARCH_PAGE_SIZE = env.int("LOTSA_SEARCH_PAGE_SIZE", default=20)
 LOTSA_DEFAULT_RADIUS_KM = env.int("LOTSA_DEFAULT_RADIUS_KM", default=10)
+# Suggestions for a case whose person states no travel limit come from this far from home.
+LOTSA_MATCHING_RADIUS_KM = env.int("LOTSA_MATCHING_RADIUS_KM", default=25)
 # A referral to a link worker team is due for first contact within this many working days.
 LOTSA_FIRST_CONTACT_WORKING_DAYS = env.int("LOTSA_FIRST_CONTACT_WORKING_DAYS", default=5)
 # An activity referral without an answer is reminded after this many days (then once more
@@ -404,3 +408,6 @@ LOTSA_RETENTION_TASK_DAYS = env.int("LOTSA_RETENTION_TASK_DAYS", default=30)
 LOTSA_RETENTION_REPORT_CONTACT_DAYS = env.int("LOTSA_RETENTION_REPORT_CONTACT_DAYS", default=90)
 # An administrator's break-glass access to one person's record ends after this many minutes.
 LOTSA_BREAK_GLASS_MINUTES = env.int("LOTSA_BREAK_GLASS_MINUTES", default=60)
+# Reports: the anonymised examples of a gap are shown only for groups of at least this many
+# unmet needs (DOMAIN.md: cells under 5 suppressed), so nobody in a small area is recognised.
+LOTSA_REPORT_MIN_GROUP = env.int("LOTSA_REPORT_MIN_GROUP", default=5)

@@ -16,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("staff/", include("lotsa.accounts.urls")),
     path("", include("lotsa.referrals.urls")),
     path("privacy/", include("lotsa.privacy.urls")),
+    path("", include("lotsa.matching.urls")),
+    path("reports/", include("lotsa.reports.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
