@@ -16,23 +16,14 @@ from django.db.models.functions import Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lotsa.accounts.forms import PeriodForm
 from lotsa.directory.models import Term
 from lotsa.referrals.models import UnmetNeed
 
 from . import capacity, gaps
 
-# Dates outside these years say nothing about Lotsa's data (and break time zone arithmetic).
-FIRST_DATE = dt.date(2000, 1, 1)
-LAST_DATE = dt.date(2999, 12, 31)
 MAX_MONTHS = 60
 WINDOWS = (30, 90, 180, 365)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
@@ -46,16 +37,6 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 def months(since: dt.date, until: dt.date) -> int:
     """Whole months from the month of `since` to the month of `until`."""
     return (until.year - since.year) * 12 + until.month - since.month
-
-
-def _in_range(value: dt.date | None) -> dt.date | None:
-    if value is not None and not FIRST_DATE <= value <= LAST_DATE:
-        raise forms.ValidationError(
-            _("Choose a date between %(first)s and %(last)s."),
-            code="out_of_range",
-            params={"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()},
-        )
-    return value
 
 
 def area_choices(municipalities: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -84,9 +65,7 @@ def need_choices() -> list[tuple[str, str]]:
     return [(term.code, term.name) for term in terms]
 
 
-class GapFilterForm(forms.Form):
-    since = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    until = forms.DateField(label=_("To"), required=False, widget=DateInput)
+class GapFilterForm(PeriodForm):
     need = forms.ChoiceField(label=_("Need"), required=False)
     area = forms.ChoiceField(label=_("Area"), required=False)
 
@@ -106,23 +85,14 @@ class GapFilterForm(forms.Form):
         assert isinstance(area, forms.ChoiceField)
         area.choices = [("", _("Every area")), *area_choices(municipalities)]
 
-    def clean_since(self) -> dt.date | None:
-        return _in_range(self.cleaned_data.get("since"))
-
-    def clean_until(self) -> dt.date | None:
-        return _in_range(self.cleaned_data.get("until"))
-
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
+        data = super().clean()
         since, until = data.get("since"), data.get("until")
-        if since and until:
-            if since > until:
-                self.add_error("until", _("The end of the period is before its start."))
-            elif months(since, until) >= MAX_MONTHS:
-                self.add_error(
-                    "until",
-                    _("Choose a period of at most %(months)s months.") % {"months": MAX_MONTHS},
-                )
+        if since and until and months(since, until) >= MAX_MONTHS:
+            self.add_error(
+                "until",
+                _("Choose a period of at most %(months)s months.") % {"months": MAX_MONTHS},
+            )
         return data
 
     def filters(self) -> gaps.Filters:

@@ -30,7 +30,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from lotsa.accounts import forms as accounts_forms
 from lotsa.accounts.models import User
+from lotsa.accounts.widgets import DateInput
 from lotsa.audit import chain
 from lotsa.audit.models import AuditEvent
 from lotsa.people.models import Person
@@ -48,47 +50,14 @@ SAMPLE_DAYS = 30
 ALERT_DAYS = 7
 # Dates outside these years are refused: they say nothing about Lotsa's log, and a day at
 # either end of the calendar cannot be turned into a time in every time zone.
-FIRST_DATE = dt.date(1970, 1, 1)
-LAST_DATE = dt.date(2999, 12, 31)
 EXTRACT_CSS = "lotsa/log-extract.css"
 
 
 # --- forms --------------------------------------------------------------------------------
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def _in_range(value: dt.date | None) -> dt.date | None:
-    if value is not None and not FIRST_DATE <= value <= LAST_DATE:
-        raise forms.ValidationError(
-            gettext_lazy("Choose a date between %(first)s and %(last)s."),
-            code="out_of_range",
-            params={"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()},
-        )
-    return value
-
-
-class PeriodForm(forms.Form):
-    since = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput)
-    until = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput)
-
-    def clean_since(self) -> dt.date | None:
-        return _in_range(self.cleaned_data.get("since"))
-
-    def clean_until(self) -> dt.date | None:
-        return _in_range(self.cleaned_data.get("until"))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        since, until = data.get("since"), data.get("until")
-        if since and until and since > until:
-            self.add_error("until", gettext_lazy("The end of the period is before its start."))
-        return data
+class PeriodForm(accounts_forms.PeriodForm):
+    """The review's period, which its links and redirects carry on."""
 
     def query(self) -> str:
         """The valid filters as a query string (empty ones left out), for links and redirects."""
