@@ -27,6 +27,13 @@ def organizations_for(user: Any, *roles: str) -> QuerySet[Organization]:
     return Organization.objects.filter(pk__in=memberships.values("organization_id"))
 
 
+def roles_of(user: Any) -> set[str]:
+    """Every role `user` holds in any organisation (none when signed out), in one query."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
 def is_administrator(user: Any) -> bool:
     return organizations_for(user, Role.ADMINISTRATOR).exists()
 
