@@ -2,11 +2,12 @@
 
 What is cleared and what is kept follows the retention classes (`retention.py`). Anonymised
 rows keep what statistics need (municipality, birth year, sex, household, dates, statuses,
-stages, reasons, scores, offerings, teams) and lose everything that names or reaches the
-person. A person is anonymised when their names, identity number and contact details are
-all empty (`is_anonymised`; no field marks it); every anonymisation also writes an audit
-event with the purpose "anonymised: …". The access log itself is never changed: it names
-the person only by their opaque uuid, which stays.
+stages, reasons, scores, offerings, teams, numbers of visits) and lose everything that names
+or reaches the person (free text, the answers item by item, links). A person is anonymised
+when their names, identity number and contact details are all empty (`is_anonymised`; no
+field marks it); every anonymisation also writes an audit event with the purpose
+"anonymised: …". The access log itself is never changed: it names the person only by their
+opaque uuid, which stays.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from lotsa.audit import chain, events
 from lotsa.audit.maintenance import remove_through
 from lotsa.audit.models import AuditEvent
 from lotsa.directory.models import ProblemReport
+from lotsa.outcomes.models import Assessment, ExperienceSurvey, FollowUp, HealthcareUse
 from lotsa.people.models import BreakGlass, Consent, Person
 from lotsa.referrals.models import (
     ActivityReferral,
@@ -64,6 +66,11 @@ CONTACT_TEXT = ("note",)
 ACTIVITY_REFERRAL_TEXT = ("message", "reason_text", "link_nonce")
 EVENT_TEXT = ("text",)
 REFERRAL_TEXT = ("details", "decline_reason")
+# Outcomes keep their scores as anonymous statistics; what is cleared is what the person said
+# in their own words, their answers item by item (the scores carry what the evaluation needs)
+# and the link that reached them.
+SURVEY_TEXT = ("would_change",)
+FOLLOW_UP_TEXT = ("link_nonce",)
 # The fields that, while any is filled in, still identify a person.
 PERSON_IDENTIFYING = tuple(name for name in PERSON_CLEARED if name != "contact_preference")
 
@@ -126,6 +133,9 @@ def _case_has_text() -> Any:
                 _filled(EVENT_TEXT), activity_referral__case=OuterRef("pk")
             )
         )
+        | Exists(ExperienceSurvey.objects.filter(_filled(SURVEY_TEXT), case=OuterRef("pk")))
+        | Exists(FollowUp.objects.filter(_filled(FOLLOW_UP_TEXT), case=OuterRef("pk")))
+        | Exists(Assessment.objects.exclude(answers={}).filter(case=OuterRef("pk")))
     )
 
 
@@ -199,6 +209,13 @@ def _clear_cases(case_ids: Sequence[int], purpose: str, acting_user: User | None
         _filled(EVENT_TEXT)
     ).update(**_cleared(EVENT_TEXT))
     Referral.objects.filter(case__in=case_ids).update(**_cleared(REFERRAL_TEXT))
+    ExperienceSurvey.objects.filter(case__in=case_ids).filter(_filled(SURVEY_TEXT)).update(
+        **_cleared(SURVEY_TEXT)
+    )
+    FollowUp.objects.filter(case__in=case_ids).filter(_filled(FOLLOW_UP_TEXT)).update(
+        **_cleared(FOLLOW_UP_TEXT)
+    )
+    Assessment.objects.filter(case__in=case_ids).exclude(answers={}).update(answers={})
     cases = Case.objects.filter(pk__in=case_ids).select_related("person").order_by("pk")
     _log(cases, purpose, acting_user, lambda case: case.person)
     return len(case_ids)
@@ -379,6 +396,7 @@ def erase_person(person: Person, *, acting_user: User, reason: str) -> Person:
             withdrawn_at=now, withdrawn_by=acting_user
         )
         _log(active, "consent: erasure", acting_user, lambda consent: person)
+        _delete_outcomes(person)
         _anonymise_people(
             [person.pk],
             ERASURE_PURPOSE,
@@ -388,6 +406,14 @@ def erase_person(person: Person, *, acting_user: User, reason: str) -> Person:
         )
     person.refresh_from_db()
     return person
+
+
+def _delete_outcomes(person: Person) -> None:
+    """Erasure deletes the person's outcome measurement: follow-ups, answers and scores,
+    experience surveys and health-care use (the erasure's events name the person and cases)."""
+    cases = Case.objects.filter(person=person)
+    for model in (Assessment, ExperienceSurvey, HealthcareUse, FollowUp):
+        model._default_manager.filter(case__in=cases).delete()
 
 
 # --- purge ------------------------------------------------------------------------------

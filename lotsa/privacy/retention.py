@@ -116,6 +116,34 @@ CLASSES: dict[str, RetentionClass] = {
             on_erasure=_("Anonymised at once, if the case is closed."),
         ),
         RetentionClass(
+            code="outcome_record",
+            name=_("Outcome measurement"),
+            holds=_(
+                "A case's follow-up schedule and the person's link to it, the answers to the "
+                "questionnaires and their scores, the experience surveys (with what the person "
+                "would change, in their words), and the visits to the health centre and the "
+                "emergency department before and after the referral."
+            ),
+            kept=_("As the case: %(case_months)s months after the case was closed."),
+            why=_(
+                "The evaluation of what works, for whom, rests on the scores before and after; "
+                "they belong to the case and are kept as long as it is (storage limitation, "
+                "GDPR art. 5(1)(e)). After that only figures that name no one stay: anonymous "
+                "data is not personal data (GDPR recital 26)."
+            ),
+            purge=Purge.ANONYMISE,
+            at_the_end=_(
+                "The answers item by item, what the person would change and the link are "
+                "cleared; the scores, their dates and follow-up points, the satisfaction and "
+                "progress chosen, and the numbers of visits stay with the anonymised case as "
+                "statistics."
+            ),
+            on_erasure=_(
+                "Deleted: the follow-ups, answers and scores, experience surveys and "
+                "health-care use."
+            ),
+        ),
+        RetentionClass(
             code="referral",
             name=_("Referral without a case"),
             holds=_(
@@ -323,6 +351,12 @@ MODELS: dict[str, str] = {
     "referrals.ActivityReferralEvent": "case_record",
     "referrals.Referral": "referral",
     "referrals.UnmetNeed": "unmet_need",
+    # lotsa.outcomes
+    "outcomes.OutcomeSettings": "no_personal_data",
+    "outcomes.FollowUp": "outcome_record",
+    "outcomes.Assessment": "outcome_record",
+    "outcomes.ExperienceSurvey": "outcome_record",
+    "outcomes.HealthcareUse": "outcome_record",
     # lotsa.audit, lotsa.privacy
     "audit.AuditEvent": "access_log",
     "privacy.LogCheck": "log_check",

@@ -472,6 +472,10 @@ def alerts(since: Bound, until: Bound) -> list[Finding]:
 # What a purpose in the log means, told to the person (the part before a colon is the key).
 PURPOSES = {
     "case work": _("The link worker's work with you"),
+    "research export": _("Pseudonymised data for research you consented to"),
+    "follow-up": _("Measuring how you are: the follow-up questionnaires"),
+    "follow-ups": _("The link worker's list of follow-ups"),
+    "follow-up answered by the person": _("Your own answers to the follow-up questions"),
     "caseload": _("The link worker's list of people"),
     "inbox": _("The link worker team's new referrals"),
     "triage": _("The link worker team assesses the referral"),

@@ -19,6 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from lotsa.accounts.models import Membership
+from lotsa.outcomes import instruments
+from lotsa.outcomes.models import Assessment, ExperienceSurvey, FollowUp, HealthcareUse
+from lotsa.outcomes.timeline import format_score, point_label
 from lotsa.people.models import Consent, Person
 from lotsa.referrals.models import (
     TIMES_OF_DAY,
@@ -133,6 +136,80 @@ def _activity_referral(item: ActivityReferral) -> Record:
     }
 
 
+def _point(follow_up: FollowUp | None) -> str:
+    return point_label(follow_up.months) if follow_up is not None else ""
+
+
+def _follow_up(follow_up: FollowUp) -> Record:
+    return {
+        "point": _point(follow_up),
+        "due_on": follow_up.due_on,
+        "completed_at": _local(follow_up.completed_at),
+        "cancelled_at": _local(follow_up.cancelled_at),
+        "link_sent_at": _local(follow_up.link_sent_at),
+        "link_channel": follow_up.get_link_channel_display(),
+    }
+
+
+def _answer(item: instruments.Item, value: int | None) -> str:
+    chosen = next((choice.label for choice in item.choices if choice.value == value), "–")
+    return f"{item.label}: {chosen}"
+
+
+def _assessment(assessment: Assessment, follow_ups: dict[int, FollowUp]) -> Record:
+    """One questionnaire: each question with the answer chosen, and each scale's score."""
+    instrument = instruments.INSTRUMENTS.get(assessment.instrument)
+    answers = assessment.answers or {}
+    return {
+        "instrument": instrument.label if instrument else assessment.instrument,
+        "point": _point(follow_ups.get(assessment.follow_up_id or 0)),
+        "answered_on": assessment.answered_on,
+        "how": assessment.get_mode_display(),
+        "answers": [_answer(item, answers.get(item.key)) for item in instrument.items]
+        if instrument and answers
+        else [],
+        "scores": [
+            f"{scale.label}: {format_score(assessment.scores.get(scale.key))}"
+            for scale in instrument.scales
+        ]
+        if instrument
+        else [],
+        "duplicate": assessment.duplicate_of_id is not None,
+    }
+
+
+def _survey(survey: ExperienceSurvey, follow_ups: dict[int, FollowUp]) -> Record:
+    return {
+        "point": _point(follow_ups.get(survey.follow_up_id or 0)),
+        "answered_on": survey.answered_on,
+        "how": survey.get_mode_display(),
+        "satisfaction": survey.satisfaction,
+        "hours_suited": survey.get_hours_suited_display(),
+        "progress": survey.get_progress_display(),
+        "would_change": survey.would_change,
+        "duplicate": survey.duplicate_of_id is not None,
+    }
+
+
+def _healthcare_use(use: HealthcareUse) -> Record:
+    return {
+        "period": use.get_period_display(),
+        "gp_visits": use.gp_visits,
+        "emergency_visits": use.emergency_visits,
+        "entered": use.get_source_display(),
+    }
+
+
+def _outcomes(case: Case) -> Record:
+    follow_ups = {follow_up.pk: follow_up for follow_up in case.follow_ups.all()}
+    return {
+        "follow_ups": [_follow_up(follow_up) for follow_up in follow_ups.values()],
+        "assessments": [_assessment(item, follow_ups) for item in case.assessments.all()],
+        "experience_surveys": [_survey(item, follow_ups) for item in case.experience_surveys.all()],
+        "healthcare_use": [_healthcare_use(use) for use in case.healthcare_use.all()],
+    }
+
+
 def _case(case: Case) -> Record:
     return {
         "key": str(case.uuid),
@@ -167,6 +244,7 @@ def _case(case: Case) -> Record:
             for contact in case.contacts.all()
         ],
         "activity_referrals": [_activity_referral(item) for item in case.activity_referrals.all()],
+        **_outcomes(case),
     }
 
 
@@ -197,7 +275,7 @@ def _break_glass(person: Person) -> list[Record]:
 def collect(person: Person) -> Record:
     """Everything Lotsa holds about `person`, and the log extract of who (which unit) looked.
 
-    Thirteen queries at most, however much there is.
+    Seventeen queries at most, however much there is.
     """
     consents = person.consents.select_related("team", "organization").order_by("given_at", "pk")
     referrals = person.referrals.select_related(
@@ -216,6 +294,13 @@ def collect(person: Person) -> Record:
                 .prefetch_related("events")
                 .order_by("created_at", "pk"),
             ),
+            Prefetch("follow_ups", FollowUp.objects.order_by("months")),
+            Prefetch("assessments", Assessment.objects.order_by("answered_on", "created_at", "pk")),
+            Prefetch(
+                "experience_surveys",
+                ExperienceSurvey.objects.order_by("answered_on", "created_at", "pk"),
+            ),
+            Prefetch("healthcare_use", HealthcareUse.objects.order_by("-period")),
         )
         .order_by("opened_at", "pk")
     )
@@ -317,7 +402,33 @@ LABELS = {
     "unit": gettext_lazy("Unit"),
     "action": gettext_lazy("What"),
     "purpose": gettext_lazy("Why"),
+    "follow_ups": gettext_lazy("Follow-ups"),
+    "point": gettext_lazy("Follow-up"),
+    "due_on": gettext_lazy("Due"),
+    "completed_at": gettext_lazy("Answered"),
+    "cancelled_at": gettext_lazy("Cancelled"),
+    "link_sent_at": gettext_lazy("Link sent to you"),
+    "link_channel": gettext_lazy("Link sent by"),
+    "assessments": gettext_lazy("Questionnaires"),
+    "instrument": gettext_lazy("Questionnaire"),
+    "answered_on": gettext_lazy("Answered on"),
+    "answers": gettext_lazy("Answers"),
+    "scores": gettext_lazy("Scores"),
+    "duplicate": gettext_lazy("Answered twice: not counted"),
+    "experience_surveys": gettext_lazy("Experience surveys"),
+    "satisfaction": gettext_lazy("How satisfied (1–5)"),
+    "hours_suited": gettext_lazy("Did the days and hours suit you"),
+    "progress": gettext_lazy("Have you made progress"),
+    "would_change": gettext_lazy("What you would change"),
+    "healthcare_use": gettext_lazy("Health-care use"),
+    "period": gettext_lazy("Period"),
+    "gp_visits": gettext_lazy("Visits to the health centre"),
+    "emergency_visits": gettext_lazy("Emergency department visits"),
+    "entered": gettext_lazy("Recorded how"),
 }
+
+# The outcome lists of a case, shown on the page as one fact each: a line per entry.
+OUTCOME_LISTS = ("follow_ups", "assessments", "experience_surveys", "healthcare_use")
 
 
 def display(value: Any) -> str:
@@ -345,6 +456,19 @@ def facts(record: Record, skip: Iterable[str] = ()) -> list[tuple[str, str]]:
     ]
 
 
+def _outcome_facts(case: Record) -> list[tuple[str, str]]:
+    """A case's follow-ups, questionnaires, surveys and health-care use for the page: one
+    labelled fact per list, a line per entry ("Due: 2025-06-03; Answered: …")."""
+    found = []
+    for key in OUTCOME_LISTS:
+        lines = [
+            "; ".join(f"{label}: {value}" for label, value in facts(entry) if value != "–")
+            for entry in case[key]
+        ]
+        found.append((str(LABELS[key]), "\n".join(lines) if lines else "–"))
+    return found
+
+
 def readable(data: Record) -> Record:
     """`collect`'s result as labelled facts for the printable page."""
     return {
@@ -354,7 +478,8 @@ def readable(data: Record) -> Record:
         "referrals": [facts(referral) for referral in data["referrals"]],
         "cases": [
             {
-                "facts": facts(case, skip=("contacts", "activity_referrals")),
+                "facts": facts(case, skip=("contacts", "activity_referrals", *OUTCOME_LISTS))
+                + _outcome_facts(case),
                 "contacts": [facts(contact) for contact in case["contacts"]],
                 "activity_referrals": [
                     {

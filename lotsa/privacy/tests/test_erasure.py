@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from lotsa.audit.models import AuditEvent
+from lotsa.outcomes.models import Assessment, ExperienceSurvey, FollowUp, HealthcareUse
 from lotsa.people.models import Consent, Person
 from lotsa.privacy import actions
 from lotsa.privacy.actions import ErasureReason, ErasureRefused
@@ -75,6 +76,14 @@ class EraseTests(ErasureTestCase):
                 self.assertEqual(rows_holding(value), [])
         # Someone else's data is untouched.
         self.assertTrue(rows_holding(canaries("Stays")["what_matters"]))
+
+    def test_the_persons_outcomes_are_deleted_and_no_one_elses(self) -> None:
+        self.assertTrue(self.case.assessments.exists())
+        self.erase()
+        for model in (Assessment, ExperienceSurvey, HealthcareUse, FollowUp):
+            with self.subTest(model=model.__name__):
+                self.assertFalse(model._default_manager.filter(case=self.case).exists())
+                self.assertTrue(model._default_manager.filter(case=self.bystander).exists())
 
     def test_the_access_log_stays_and_records_the_erasure(self) -> None:
         before = AuditEvent.objects.filter(person_uuid=self.person.uuid).count()

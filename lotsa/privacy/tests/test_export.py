@@ -19,6 +19,8 @@ from django.utils import timezone, translation
 
 from lotsa.audit.models import AuditEvent
 from lotsa.directory.models import Offering, Term
+from lotsa.outcomes import actions as outcome_actions
+from lotsa.outcomes.models import FollowUp, Mode
 from lotsa.people.models import BreakGlass, Person
 from lotsa.privacy import subject
 from lotsa.referrals import actions as referral_actions
@@ -57,6 +59,7 @@ def canaries(tag: str) -> dict[str, str]:
         "reason_text": f"explanation {tag}",
         "event_text": f"event text {tag}",
         "break_glass": f"break-glass reason {tag}",
+        "would_change": f"would change {tag}",
     }
 
 
@@ -111,6 +114,7 @@ def make_full_case(
         ActivityReferralEvent.objects.create(
             activity_referral=item, status=item.status, text=values["event_text"]
         )
+        add_outcomes(test, case, values["would_change"])
         if in_activity:
             ActivityReferral.objects.filter(pk=item.pk).update(status=Status.IN_PROGRESS)
         if declined:
@@ -132,6 +136,32 @@ def make_full_case(
     ActivityReferral.objects.filter(pk=item.pk).update(reason_text=values["reason_text"])
     case.refresh_from_db()
     return case
+
+
+WHO5_ITEMS = ("cheerful", "calm", "active", "rested", "interest")
+
+
+def add_outcomes(test: Any, case: Case, would_change: str) -> None:
+    """The baseline (WHO-5, each item 2: 40 points) and the 3-month follow-up (each item 4:
+    80 points, and the experience survey), and the visits in the six months before."""
+    baseline, three_months, *_later = outcome_actions.schedule_follow_ups(case)
+    outcome_actions.record_follow_up(
+        baseline,
+        answers={"who5": dict.fromkeys(WHO5_ITEMS, 2)},
+        mode=Mode.WITH_LINK_WORKER,
+        acting_user=test.link_worker,
+    )
+    outcome_actions.record_follow_up(
+        three_months,
+        answers={"who5": dict.fromkeys(WHO5_ITEMS, 4)},
+        survey=outcome_actions.SurveyAnswers(4, "yes", "some", would_change),
+        mode=Mode.WITH_LINK_WORKER,
+        acting_user=test.link_worker,
+    )
+    FollowUp.objects.filter(case=case, months=6).update(link_nonce="0123456789abcdef")
+    outcome_actions.record_healthcare_use(
+        case, period="before", gp_visits=6, emergency_visits=2, acting_user=test.link_worker
+    )
 
 
 def add_break_glass(test: Any, person: Person, tag: str) -> BreakGlass:
@@ -229,7 +259,40 @@ class CollectTests(ExportTestCase):
             data = subject.collect(self.person)
         self.assertEqual(len(data["cases"]), 3)
         self.assertEqual(len(one), len(three))
-        self.assertLessEqual(len(three), 13)
+        self.assertLessEqual(len(three), 17)
+
+    def test_it_holds_the_follow_ups_answers_scores_surveys_and_health_care_use(self) -> None:
+        with translation.override("en"):
+            case = subject.collect(self.person)["cases"][0]
+        self.assertEqual(
+            [(f["point"], f["completed_at"] is not None) for f in case["follow_ups"]],
+            [("Baseline", True), ("3 months", True), ("6 months", False), ("12 months", False)],
+        )
+        baseline, three_months = case["assessments"]
+        self.assertEqual(baseline["instrument"], "Wellbeing (WHO-5)")
+        self.assertEqual(baseline["point"], "Baseline")
+        self.assertIn(
+            "I have felt cheerful and in good spirits: Less than half of the time",
+            baseline["answers"],
+        )
+        self.assertEqual(baseline["scores"], ["Raw score: 10", "Score (0–100): 40"])
+        self.assertEqual(three_months["scores"], ["Raw score: 20", "Score (0–100): 80"])
+        [survey] = case["experience_surveys"]
+        self.assertEqual((survey["point"], survey["satisfaction"]), ("3 months", 4))
+        self.assertEqual(survey["would_change"], "would change Alpha")
+        self.assertEqual(
+            case["healthcare_use"],
+            [
+                {
+                    "period": "Six months before the referral",
+                    "gp_visits": 6,
+                    "emergency_visits": 2,
+                    "entered": "Entered",
+                }
+            ],
+        )
+        # The link's secret is never part of the export.
+        self.assertNotIn("0123456789abcdef", self.exported())
 
 
 class ExportPageTests(ExportTestCase):
@@ -240,6 +303,11 @@ class ExportPageTests(ExportTestCase):
         self.assertContains(response, "what matters Alpha")
         self.assertContains(response, canaries("Alpha")["identity_number"])
         self.assertNotContains(response, "what matters Beta")
+        # The outcomes, a line per entry under the case.
+        self.assertContains(response, "<dt>Questionnaires</dt>", html=True)
+        self.assertContains(response, "Scores: Raw score: 10, Score (0–100): 40")
+        self.assertContains(response, "What you would change: would change Alpha")
+        self.assertContains(response, "Visits to the health centre: 6")
         self.assertIn("no-store", response["Cache-Control"])
         self.assertEqual(
             AuditEvent.objects.filter(person_uuid=self.person.uuid).count(), before + 1

@@ -17,6 +17,7 @@ from lotsa.accounts.models import Organization
 from lotsa.audit import events
 from lotsa.audit.models import AuditEvent
 from lotsa.directory.models import ProblemReport
+from lotsa.outcomes.models import Assessment, ExperienceSurvey, FollowUp, HealthcareUse
 from lotsa.people.models import BreakGlass, Person
 from lotsa.privacy import actions, tasks
 from lotsa.referrals.models import ActivityReferral, ActivityReferralEvent, Contact, Referral
@@ -50,6 +51,11 @@ def texts_of(case_id: int) -> list[str]:
             "text", flat=True
         )
     )
+    found += list(ExperienceSurvey.objects.filter(case=case).values_list("would_change", flat=True))
+    found += list(FollowUp.objects.filter(case=case).values_list("link_nonce", flat=True))
+    found += [str(answers) for answers in Assessment.objects.filter(case=case).values_list(
+        "answers", flat=True
+    ) if answers]  # fmt: skip
     return [text for text in found if text]
 
 
@@ -99,6 +105,23 @@ class PurgeCasesTests(PurgeTestCase):
         # The declined referral from the same time is cleared too.
         declined = Referral.objects.get(person=person, status=Referral.Status.DECLINED)
         self.assertEqual((declined.details, declined.decline_reason), ("", ""))
+
+    def test_an_old_cases_scores_stay_as_statistics_and_its_words_and_answers_go(self) -> None:
+        actions.purge()
+        assessments = Assessment.objects.filter(case=self.old).order_by("answered_on", "pk")
+        self.assertEqual([a.score for a in assessments], [40.0, 80.0])
+        self.assertEqual([a.answers for a in assessments], [{}, {}])
+        survey = ExperienceSurvey.objects.get(case=self.old)
+        self.assertEqual(
+            (survey.satisfaction, survey.progress, survey.would_change), (4, "some", "")
+        )
+        self.assertFalse(FollowUp.objects.filter(case=self.old).exclude(link_nonce="").exists())
+        self.assertEqual(HealthcareUse.objects.get(case=self.old).gp_visits, 6)
+        # The recent case keeps everything.
+        self.assertTrue(Assessment.objects.filter(case=self.recent).exclude(answers={}).exists())
+        self.assertEqual(
+            ExperienceSurvey.objects.get(case=self.recent).would_change, "would change Recent"
+        )
 
     def test_it_leaves_the_person_of_an_old_case_who_has_a_newer_one(self) -> None:
         newer = make_full_case(self, "Newer", self.offering, opened=NOW - MONTH)
