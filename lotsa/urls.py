@@ -5,9 +5,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from lotsa.interop.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/key/", include("lotsa.accounts.api_urls")),
+    # HSDS under /api/hsds/, FHIR under /fhir/, /api/key/, /api/openapi.json and /api/docs.
+    path("", api.urls),
     path("", RedirectView.as_view(pattern_name="directory:search", permanent=False)),
 ]
 
@@ -18,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("privacy/", include("lotsa.privacy.urls")),
     path("", include("lotsa.matching.urls")),
     path("reports/", include("lotsa.reports.urls")),
+    path("", include("lotsa.outcomes.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

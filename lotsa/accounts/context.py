@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_is_answering": bool(roles & {Role.PROVIDER, Role.COORDINATOR}),
         "nav_is_connector": Role.CONNECTOR in roles,
         "nav_is_administrator": Role.ADMINISTRATOR in roles,
+        "nav_is_researcher": Role.RESEARCHER in roles,
         "nav_is_planner": bool(roles & {Role.COORDINATOR, Role.MANAGER})
         and policy.allows(user, "reports.view_gaps"),
         "map_tile_url": settings.LOTSA_MAP_TILE_URL,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -71,6 +72,8 @@ class Organization(models.Model):
         SWEDEN = "SE", _("Sweden")
         DENMARK = "DK", _("Denmark")
 
+    # The public identifier (the HSDS organization id), stable across exports and imports.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, default="SE")

@@ -43,6 +43,18 @@ def is_connector(user: Any) -> bool:
 
 
 @rules.predicate
+def manages_an_organization(user: Any) -> bool:
+    """A manager of an organisation: its outcome, flow and cost reports, in aggregate."""
+    return access.organizations_for(user, access.Role.MANAGER).exists()
+
+
+@rules.predicate
+def is_researcher(user: Any) -> bool:
+    """A researcher of an organisation (the pseudonymised, k-anonymous research export)."""
+    return access.organizations_for(user, access.Role.RESEARCHER).exists()
+
+
+@rules.predicate
 def plans_for_a_municipality(user: Any) -> bool:
     """A coordinator or a manager of an organisation (the municipality's planners)."""
     return access.organizations_for(user, access.Role.COORDINATOR, access.Role.MANAGER).exists()
@@ -140,6 +152,12 @@ POLICY.add_rule(
 POLICY.add_rule("referrals.answer_activity_referral_by_link", consent_stands)
 # The municipality's planners: gaps and capacity pressure, in aggregate (no person shown).
 POLICY.add_rule("reports.view_gaps", is_signed_in & plans_for_a_municipality)
+# The researcher: the research export of their organisations' cases, pseudonymised and
+# k-anonymous, of the people whose consent to research stands.
+POLICY.add_rule("reports.export_research", is_signed_in & is_researcher)
+# Managers: flow, outcomes and return on investment of their organisation's referrals, in
+# aggregate, every group under LOTSA_REPORT_MIN_GROUP suppressed (no person shown).
+POLICY.add_rule("reports.view_outcomes", is_signed_in & manages_an_organization)
 # The administrator: the log review, a person's requests (log extract, export, erasure),
 # and — only with a reason, for a limited time, logged — a person's record (break-glass).
 POLICY.add_rule("audit.review_log", is_signed_in & is_administrator)

@@ -27,8 +27,8 @@ from .models import Membership, User
 
 Role = Membership.Role
 
-# Roles that open people's records must sign in with two factors. Managers and researchers
-# see aggregates only, so they are left out for now.
+# Roles that open people's records must sign in with two factors, and researchers, who take
+# pseudonymised data about individual people home. Managers see aggregates only.
 ROLES_REQUIRING_MFA = frozenset(
     {
         Role.CLINICIAN,
@@ -37,6 +37,7 @@ ROLES_REQUIRING_MFA = frozenset(
         Role.COORDINATOR,
         Role.PROVIDER,
         Role.ADMINISTRATOR,
+        Role.RESEARCHER,
     }
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from uuid import UUID, uuid4
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 from lotsa.accounts.models import Organization, Team
 from lotsa.lib import municipalities, schedules
+
+# Lotsa's namespace for the HSDS ids it derives (UUID version 5): uuid5(URL, "urn:lotsa:hsds").
+HSDS_NAMESPACE = UUID("1be164c6-6c48-571b-8f0a-fa42e8d94bf6")
+
+
+def term_uuid(vocabulary: str, code: str) -> UUID:
+    """The id a vocabulary's term has in every installation (set by migration 0006), so that
+    a partner's `taxonomy_term_id` means the same term in every municipality's Lotsa."""
+    return uuid.uuid5(HSDS_NAMESPACE, f"term:{vocabulary}:{code}")
 
 
 class Term(models.Model):
@@ -246,7 +256,12 @@ class Offering(models.Model):
 class Place(models.Model):
     """Where an offering happens (an HSDS location), with coordinates for distance search."""
 
+    # The HSDS location id. An imported location that several offerings share gives each of
+    # them a place of its own: the first takes its id, the others keep it in `location_uuid`.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    location_uuid = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+    # The HSDS service_at_location id: this offering at this place.
+    service_at_location_uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="places")
     name = models.CharField(_("name of the place"), max_length=200, blank=True)
     address = models.CharField(_("street address"), max_length=200)
@@ -268,6 +283,10 @@ class Place(models.Model):
         found = municipalities.get(self.municipality)
         return found.name if found else self.municipality
 
+    @property
+    def hsds_location_id(self) -> UUID:
+        return self.location_uuid or self.uuid
+
 
 class Schedule(models.Model):
     """When an offering meets: weekly on some days (every `interval` weeks), or on one date.
@@ -276,6 +295,7 @@ class Schedule(models.Model):
     valid_from, valid_to); a single date is HSDS dtstart with count 1.
     """
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="schedules")
     byday = models.CharField(
         _("weekdays"), max_length=20, blank=True, help_text="Comma-separated: MO,TU,…"

@@ -43,9 +43,10 @@ class TwoFactorRequiredTests(BaseTestCase):
         )
         self.assertEqual(response.status_code, 302)
 
-    def test_managers_and_researchers_see_aggregates_and_are_left_out(self) -> None:
+    def test_managers_see_aggregates_and_are_left_out(self) -> None:
         self.assertNotIn(Role.MANAGER, ROLES_REQUIRING_MFA)
-        self.assertNotIn(Role.RESEARCHER, ROLES_REQUIRING_MFA)
+        # Researchers take pseudonymised data about individual people home.
+        self.assertIn(Role.RESEARCHER, ROLES_REQUIRING_MFA)
         self.assertIn(Role.LINK_WORKER, ROLES_REQUIRING_MFA)
 
     def test_it_sends_a_link_worker_without_a_second_factor_to_enrolment(self) -> None:
@@ -55,15 +56,21 @@ class TwoFactorRequiredTests(BaseTestCase):
             self.assertRedirects(response, ENROL, fetch_redirect_response=False, msg_prefix=url)
 
     def test_it_sends_every_role_that_sees_people_to_enrolment(self) -> None:
-        for user in (self.gp, self.provider, self.coordinator, self.connector, self.admin):
+        for user in (
+            self.gp,
+            self.provider,
+            self.coordinator,
+            self.connector,
+            self.admin,
+            self.researcher,
+        ):
             self.login(user)
             response = self.client.get("/sv/staff/")
             self.assertRedirects(response, ENROL, fetch_redirect_response=False)
 
-    def test_it_leaves_managers_and_researchers_alone(self) -> None:
-        for user in (self.manager, self.researcher):
-            self.login(user)
-            self.assertEqual(self.client.get("/sv/staff/").status_code, 200)
+    def test_it_leaves_managers_alone(self) -> None:
+        self.login(self.manager)
+        self.assertEqual(self.client.get("/sv/staff/").status_code, 200)
 
     def test_it_shows_the_enrolment_page_with_the_secret(self) -> None:
         self.sign_in(self.link_worker)

@@ -29,7 +29,7 @@ class NavigationTests(BaseTestCase):
         self.assertEqual(
             flags(self.admin), {"nav_is_editor", "nav_is_moderator", "nav_is_administrator"}
         )
-        self.assertEqual(flags(self.researcher), set())
+        self.assertEqual(flags(self.researcher), {"nav_is_researcher"})
         self.assertEqual(flags(AnonymousUser()), set())
 
     def test_it_costs_one_query_and_one_more_only_for_a_closer_look(self) -> None:
