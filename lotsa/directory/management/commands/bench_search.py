@@ -1,4 +1,4 @@
-"""`manage.py bench`: how fast the public search is with a directory at scale.
+"""`manage.py bench_search`: how fast the public search is with a directory at scale.
 
 It adds N synthetic offerings (default 5,000) spread over every Swedish and Danish
 municipality, inside one transaction, measures the search page and `search.apply()` for

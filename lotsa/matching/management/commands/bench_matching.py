@@ -1,6 +1,6 @@
 """`manage.py bench_matching`: the matching's quality on the case file and its speed at scale.
 
-`manage.py bench` (so `make bench`) runs it after the search figures; see `matching.bench`.
+`manage.py bench_search` runs it after the search figures; see `matching.bench`.
 """
 
 from __future__ import annotations
