@@ -24,13 +24,17 @@ demo: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_referrals
+	$(BIN)/python manage.py seed_demo_outcomes
 	$(BIN)/python manage.py seed_demo_log
 	$(BIN)/python manage.py print_demo_logins --url http://$(HOST):$(PORT)/sv/
 	$(BIN)/python manage.py enqueue_freshness_reminders
 	$(BIN)/python manage.py send_answer_reminders
+	$(BIN)/python manage.py send_follow_up_link_reminders
+	$(BIN)/python manage.py send_follow_up_reminders
 	$(BIN)/python manage.py db_worker --interval 5 & WORKER=$$!; \
 	trap 'kill $$WORKER' EXIT INT TERM; \
-	DEBUG=True LOTSA_REQUIRE_MFA=False $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=True LOTSA_REQUIRE_MFA=False LOTSA_RESEARCH_PSEUDONYM_KEY=demo-only-research-key-never-use-in-production \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite (unit, HTTP and browser tests) on the configured database
 test: setup
@@ -49,9 +53,11 @@ format: setup
 types: setup
 	$(BIN)/mypy lotsa
 
-## bench: print the performance figures the issues ask for
+## bench: build the synthetic data set (size S; BENCH_ARGS="--size L" for national scale) in
+## databases of its own, measure on SQLite and PostgreSQL, print PASS/FAIL, write bench/results.json
+BENCH_ARGS ?= --size S
 bench: setup
-	$(BIN)/python manage.py bench
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 ## messages: extract translatable strings into the .po files and compile them
 messages: setup

@@ -12,6 +12,70 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# --- the read replica (lotsa.routers): in tests a mirror of the test database ------------
+
+
+class ReplicaMirror:
+    """The "replica" alias in tests: the same thread's default connection under another name.
+
+    Django's TEST MIRROR points the alias at the test database but opens a connection of its
+    own, which cannot see what a TestCase wrote inside its transaction (Django ticket #23718).
+    Here every query on "replica" runs on the default connection, in its transaction; only the
+    alias, its settings and the methods a test may forbid or watch (Django's
+    `_disallowed_connection_methods`) are the mirror's own."""
+
+    def __init__(self, primary: object, alias: str, settings_dict: dict) -> None:
+        from django.test import SimpleTestCase
+
+        own = {"alias", "settings_dict"} | {
+            name for name, _ in SimpleTestCase._disallowed_connection_methods
+        }
+        object.__setattr__(self, "_own", frozenset(own))
+        object.__setattr__(self, "_primary", primary)
+        object.__setattr__(self, "alias", alias)
+        object.__setattr__(self, "settings_dict", settings_dict)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._primary, name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in self._own:
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._primary, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name in self._own:
+            object.__delattr__(self, name)
+        else:
+            delattr(self._primary, name)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every run has the second alias "replica" (DATABASE_REPLICA_URL's, or a copy of
+    "default"), configured as a TEST MIRROR of "default" and answered by its connection, so
+    the reports and the public search really read through "replica"; every test may use it."""
+    from django.conf import settings
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.test import TransactionTestCase
+
+    from lotsa.routers import REPLICA
+
+    if REPLICA not in settings.DATABASES:
+        settings.DATABASES[REPLICA] = {**settings.DATABASES[DEFAULT_DB_ALIAS]}
+    settings.DATABASES[REPLICA]["TEST"] = {"MIRROR": DEFAULT_DB_ALIAS}
+    connections.configure_settings(settings.DATABASES)
+    create_connection = connections.create_connection
+
+    def create_mirror_or_connection(alias: str) -> object:
+        if alias == REPLICA:
+            return ReplicaMirror(connections[DEFAULT_DB_ALIAS], alias, connections.settings[alias])
+        return create_connection(alias)
+
+    connections.create_connection = create_mirror_or_connection  # type: ignore[method-assign]
+    TransactionTestCase.databases = {DEFAULT_DB_ALIAS, REPLICA}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings():
     """Before any test class builds its data: fast hashing, mail kept in memory, tasks run

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "allauth",
@@ -48,9 +50,12 @@ INSTALLED_APPS = [
     "lotsa.directory",
     "lotsa.people",
     "lotsa.referrals",
+    "lotsa.outcomes",
     "lotsa.privacy",
     "lotsa.matching",
     "lotsa.reports",
+    "lotsa.interop",
+    "lotsa.bench",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +77,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "lotsa.accounts.security.SessionLimitMiddleware",
     "lotsa.accounts.security.TwoFactorRequiredMiddleware",
+    # Reports and public search read from the replica when there is one (lotsa.routers).
+    "lotsa.routers.ReplicaReadsMiddleware",
     # Axes turns a flagged failed login into the lockout page: it must come last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -123,6 +130,33 @@ else:
     DATABASES["default"].setdefault("TEST", {"NAME": env.str("TEST_DATABASE_NAME", default="")})
     if not DATABASES["default"]["TEST"]["NAME"]:
         del DATABASES["default"]["TEST"]["NAME"]
+# A streaming replica of the PostgreSQL primary, e.g. postgres://lotsa@db-replica:5432/lotsa.
+# The reports and the public search (LOTSA_REPLICA_VIEWS, GET and HEAD) read from it; every
+# write, every other page and everything about sign-in and access stay on "default"
+# (lotsa.routers). Empty: one database, nothing routed. Tests never make a copy of it: there
+# it is a mirror of the test database.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    if {DATABASES["default"]["ENGINE"], DATABASES["replica"]["ENGINE"]} != {
+        "django.db.backends.postgresql"
+    }:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL needs PostgreSQL for both DATABASE_URL and the replica."
+        )
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["lotsa.routers.ReplicaRouter"]
+# The pages that read from the replica when there is one: a URL namespace ("reports:"), a URL
+# name, or a path prefix ("/api/hsds/"). Public and aggregate pages only: a moment's lag is
+# harmless there, never on a case.
+LOTSA_REPLICA_VIEWS = [
+    "reports:",
+    "directory:search",
+    "directory:offering",
+    "directory:offering-print",
+    "/api/hsds/",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -411,3 +445,19 @@ LOTSA_BREAK_GLASS_MINUTES = env.int("LOTSA_BREAK_GLASS_MINUTES", default=60)
 # Reports: the anonymised examples of a gap are shown only for groups of at least this many
 # unmet needs (DOMAIN.md: cells under 5 suppressed), so nobody in a small area is recognised.
 LOTSA_REPORT_MIN_GROUP = env.int("LOTSA_REPORT_MIN_GROUP", default=5)
+# Outcomes: the follow-up schedule after the baseline (months), the instruments used where an
+# organisation has chosen none, and how long a person's own answer link stays valid.
+LOTSA_FOLLOW_UP_MONTHS = env.list("LOTSA_FOLLOW_UP_MONTHS", cast=int, default=[3, 6, 12])
+LOTSA_DEFAULT_INSTRUMENTS = env.list("LOTSA_DEFAULT_INSTRUMENTS", default=["ucla3", "who5"])
+LOTSA_FOLLOW_UP_LINK_DAYS = env.int("LOTSA_FOLLOW_UP_LINK_DAYS", default=14)
+# An unanswered link is sent again, once, as a fresh link after this many days.
+LOTSA_FOLLOW_UP_LINK_REMINDER_DAYS = env.int("LOTSA_FOLLOW_UP_LINK_REMINDER_DAYS", default=4)
+# The research export's pseudonyms are keyed HMACs: the key stays here, never in the export.
+# Empty: the export is refused (a system check warns when it is empty or shorter than 32
+# characters).
+LOTSA_RESEARCH_PSEUDONYM_KEY = env.str("LOTSA_RESEARCH_PSEUDONYM_KEY", default="")
+# `make bench` builds its data sets in their own databases: on this PostgreSQL server (the
+# database lotsa_bench_<size>), and in var/bench/ for SQLite.
+LOTSA_BENCH_POSTGRES_URL = env.str(
+    "LOTSA_BENCH_POSTGRES_URL", default="postgres://root@127.0.0.1:5432/postgres"
+)

@@ -32,6 +32,9 @@ from django.utils import timezone, translation
 from lotsa.accounts.models import Organization, Team, User
 from lotsa.directory import actions as directory_actions
 from lotsa.directory.models import ClaimRequest, Offering, OfferingChange, ProblemReport
+from lotsa.interop.hsds import profile as hsds_profile
+from lotsa.outcomes import actions as outcome_actions
+from lotsa.outcomes import links as follow_up_links
 from lotsa.people.models import Consent, Person
 from lotsa.referrals import access, actions
 from lotsa.referrals.models import ActivityReferral, Case, Referral
@@ -149,6 +152,12 @@ def provider_pk(side: Side) -> dict[str, Any]:
     return {"pk": side.provider_organization.pk}
 
 
+def follow_up_token(side: Side) -> dict[str, Any]:
+    """A fresh link to the baseline of the side's case: the person's own follow-up form."""
+    baseline = outcome_actions.schedule_follow_ups(side.case)[0]
+    return {"token": follow_up_links.issue_token(baseline)}
+
+
 LINK_WORKER = frozenset({"link_worker"})
 CASE_WORK = Rule(
     who=LINK_WORKER, sees=LINK_WORKER, params=case_key, touches_person=True, consent=False
@@ -164,6 +173,14 @@ ABOUT_A_PERSON = Rule(  # the privacy pages about one person: administrators onl
     params=lambda side: {"key": side.person.uuid},
     touches_person=True,
 )
+
+API_KEY_ONLY = Rule(who=NOBODY, refused=frozenset({401}))
+
+
+def api_read(key: Callable[[Side], Any]) -> Rule:
+    """A FHIR read of one resource: only a key gets in, whatever the session."""
+    return dataclasses.replace(API_KEY_ONLY, params=lambda side: {"id": key(side)})
+
 
 # url name (or route, for a pattern without a name): who may open it, and see whom there.
 POLICY: dict[str, Rule] = {
@@ -230,6 +247,19 @@ POLICY: dict[str, Rule] = {
     "referrals:find-offering": CASE_WORK,
     # Matching: the ranked suggestions for a case, for its team's link worker.
     "matching:suggestions": CASE_WORK,
+    # Outcomes: the case's scores, follow-ups and health-care use, for its team only.
+    "outcomes:case": CASE_WORK,
+    "outcomes:follow-up": dataclasses.replace(
+        CASE_WORK, params=lambda side: {"key": side.case.uuid, "months": 3}
+    ),
+    "outcomes:send-link": dataclasses.replace(
+        CASE_POST, params=lambda side: {"key": side.case.uuid, "months": 3}
+    ),
+    "outcomes:healthcare-use": CASE_POST,
+    "outcomes:follow-ups": Rule(who=LINK_WORKERS, sees=LINK_WORKER, touches_person=True),
+    # The import matches rows to the team's cases and shows no one (its rows are audited).
+    "outcomes:import": Rule(who=LINK_WORKERS),
+    "outcomes:import-template": Rule(who=LINK_WORKERS),
     # Unmet needs are recorded without the person (an age band and a target group).
     "referrals:unmet-need": dataclasses.replace(CASE_WORK, shows=False),
     "referrals:add-contact": CASE_POST,
@@ -281,14 +311,72 @@ POLICY: dict[str, Rule] = {
         provider_side=True,
         consent=True,
     ),
+    # The person's own follow-up link: the link is the credential, signed in or not. The
+    # form shows nothing about the person, not even their name.
+    "outcomes:respond": Rule(
+        who=EVERYONE, other=EVERYONE, params=follow_up_token, touches_person=True
+    ),
     # The municipality's planners: gaps and capacity pressure, in aggregate (no person shown).
     "reports:gaps": Rule(who=frozenset({"coordinator", "manager"})),
     "reports:gap-examples": Rule(who=frozenset({"coordinator", "manager"})),
     "reports:gaps-csv": Rule(who=frozenset({"coordinator", "manager"})),
     "reports:capacity": Rule(who=frozenset({"coordinator", "manager"})),
     "reports:capacity-csv": Rule(who=frozenset({"coordinator", "manager"})),
-    # The API: an organisation's API key only; a session is no credential there.
-    "api-key": Rule(who=NOBODY, refused=frozenset({401})),
+    # Managers: flow, outcomes and return on investment, in aggregate (no person shown).
+    "reports:flow": Rule(who=frozenset({"manager"})),
+    "reports:flow-csv": Rule(who=frozenset({"manager"})),
+    "reports:flow-xlsx": Rule(who=frozenset({"manager"})),
+    "reports:outcomes": Rule(who=frozenset({"manager"})),
+    "reports:outcomes-csv": Rule(who=frozenset({"manager"})),
+    "reports:outcomes-xlsx": Rule(who=frozenset({"manager"})),
+    "reports:roi": Rule(who=frozenset({"manager"})),
+    "reports:roi-csv": Rule(who=frozenset({"manager"})),
+    "reports:roi-xlsx": Rule(who=frozenset({"manager"})),
+    # The researcher: the pseudonymised, k-anonymous research export (no person shown; the
+    # download is a POST, whose events research's own tests check).
+    "reports:research": Rule(who=frozenset({"researcher"})),
+    # The API: an organisation's API key only; a session is no credential there (what each
+    # organisation's key reads is lotsa/interop/tests/test_fhir_access.py's matrix).
+    "api:key-info": API_KEY_ONLY,
+    "api:openapi-json": public(),
+    "api:openapi-view": public(),
+    "api:fhir-metadata": public(),
+    "api:fhir-base": public(ok=frozenset({404})),
+    "api:fhir-unknown": public(ok=frozenset({404}), params=lambda side: {"rest": "Observation/1"}),
+    "api:fhir-patient-read": api_read(lambda side: side.person.uuid),
+    "api:fhir-patient-search": API_KEY_ONLY,
+    "api:fhir-service-request-read": api_read(lambda side: side.case.referral.uuid),
+    "api:fhir-service-request-search": API_KEY_ONLY,
+    "api:fhir-task-read": api_read(lambda side: side.activity_referral.uuid),
+    "api:fhir-task-update": api_read(lambda side: side.activity_referral.uuid),
+    "api:fhir-task-search": API_KEY_ONLY,
+    "api:fhir-consent-read": api_read(lambda side: side.activity_referral.consent_id),
+    "api:fhir-consent-search": API_KEY_ONLY,
+    "api:fhir-questionnaire-read": api_read(lambda side: "ucla3"),
+    "api:fhir-questionnaire-search": API_KEY_ONLY,
+    "api:fhir-questionnaire-response-read": api_read(lambda side: side.person.uuid),
+    "api:fhir-questionnaire-response-search": API_KEY_ONLY,
+    "api:fhir-healthcare-service-read": api_read(lambda side: side.offering.uuid),
+    "api:fhir-healthcare-service-search": API_KEY_ONLY,
+    # The HSDS directory API: public directory data, for everyone, without a key.
+    "api:hsds-about": public(),
+    "api:hsds-profile": public(),
+    "api:hsds-services": public(),
+    "api:hsds-service": public(params=lambda side: {"id": side.offering.uuid}),
+    "api:hsds-organizations": public(),
+    "api:hsds-organization": public(params=lambda side: {"id": side.provider_organization.uuid}),
+    "api:hsds-service-at-locations": public(),
+    "api:hsds-service-at-location": public(
+        params=lambda side: {"id": side.offering.places.get().service_at_location_uuid}
+    ),
+    "api:hsds-taxonomies": public(),
+    "api:hsds-taxonomy": public(
+        params=lambda side: {"id": hsds_profile.VOCABULARY_TAXONOMIES["category"].id}
+    ),
+    "api:hsds-taxonomy-terms": public(),
+    "api:hsds-taxonomy-term": public(
+        params=lambda side: {"id": side.offering.categories.get().uuid}
+    ),
     # The privacy pages: administrators only (the log review, a person's requests,
     # break-glass access). Those about one person show who the person is.
     "privacy:review": ADMINISTRATORS_ONLY,

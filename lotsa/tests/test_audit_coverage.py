@@ -33,6 +33,8 @@ from django.utils import timezone
 from lotsa.audit import chain
 from lotsa.audit.models import AuditEvent
 from lotsa.lib import phones
+from lotsa.outcomes import links
+from lotsa.outcomes.models import Assessment, FollowUp
 from lotsa.people.models import BreakGlass, Consent, Person
 from lotsa.referrals import access
 from lotsa.referrals.forms.intake import form_token
@@ -44,6 +46,7 @@ from lotsa.tests.test_access_matrix import (
     Rule,
     Side,
     Url,
+    follow_up_token,
     path_of,
     project_urls,
     rule_for,
@@ -77,7 +80,11 @@ def persona_for(rule: Rule) -> str:
 def person_named_by(params: dict[str, Any]) -> Person | None:
     """The person the address names: by their key, or by a case's, referral's or token's."""
     if "token" in params:
-        data = signing.loads(params["token"], salt=access.LINK_SALT)
+        try:
+            data = signing.loads(params["token"], salt=access.LINK_SALT)
+        except signing.BadSignature:  # the person's own follow-up link
+            follow_up = links.read_token(params["token"])["f"]
+            return FollowUp.objects.get(uuid=follow_up).case.person
         return ActivityReferral.objects.get(uuid=data["r"]).case.person
     key = params.get("key")
     if key is None:
@@ -298,6 +305,40 @@ CHANGES: dict[str, Change] = {
         lambda side: {"form": "answer", "answer": "accept"},
         lambda side: status_of(side) == ActivityReferral.Status.ACCEPTED,
     ),
+    "outcomes:respond": Change(
+        "anonymous",
+        follow_up_token,
+        lambda side: {
+            **{f"ucla3-{key}": "2" for key in ("companionship", "left_out", "isolated")},
+            **{f"who5-{key}": "3" for key in ("cheerful", "calm", "active", "rested")},
+        },
+        lambda side: Assessment.objects.filter(case=side.case, mode="self").exists(),
+    ),
+    # The link worker records a follow-up, sends the person their link, enters their visits.
+    "outcomes:follow-up": Change(
+        "link_worker",
+        lambda side: {"key": side.case.uuid, "months": 3},
+        lambda side: {
+            "answered_on": TODAY,
+            **{f"ucla3-{key}": "2" for key in ("companionship", "left_out", "isolated")},
+            **{f"who5-{key}": "3" for key in ("cheerful", "calm", "active", "rested")},
+        },
+        lambda side: Assessment.objects.filter(case=side.case, mode="link_worker").exists(),
+    ),
+    "outcomes:send-link": Change(
+        "link_worker",
+        lambda side: {"key": side.case.uuid, "months": 3},
+        lambda side: {"channel": "sms"},
+        lambda side: FollowUp.objects.filter(
+            case=side.case, months=3, link_sent_at__isnull=False
+        ).exists(),
+    ),
+    "outcomes:healthcare-use": Change(
+        "link_worker",
+        case_key,
+        lambda side: {"period": "before", "gp_visits": "4", "emergency_visits": "1"},
+        lambda side: side.case.healthcare_use.exists(),
+    ),
     "privacy:break-glass": Change(
         "admin",
         lambda side: {"key": side.person.uuid},
@@ -448,3 +489,139 @@ class AuditCoverageTests(MatrixTestCase):
                     if is_change(event) and (lacks := incomplete(event, user)):
                         lacking.append(f"{name}: {event.action} {event.object_type}: {lacks}")
         self.assertFalse(lacking, "\n" + "\n".join(lacking))
+
+
+# --- the FHIR API: an organisation's key reads people, and every read is logged -------------
+
+# Each FHIR endpoint that reads people, with its parameters on the matrix's own side; opened
+# with a key of the own side's team organisation (Health centre A), which sees it whole.
+FHIR_READS: dict[str, Callable[[Side], dict[str, Any]]] = {
+    "api:fhir-patient-read": lambda side: {"id": side.person.uuid},
+    "api:fhir-patient-search": no_params,
+    "api:fhir-service-request-read": lambda side: {"id": side.case.referral.uuid},
+    "api:fhir-service-request-search": no_params,
+    "api:fhir-task-read": lambda side: {"id": side.activity_referral.uuid},
+    "api:fhir-task-search": no_params,
+    "api:fhir-consent-read": lambda side: {"id": side.activity_referral.consent_id},
+    "api:fhir-consent-search": no_params,
+    "api:fhir-questionnaire-response-read": lambda side: {"id": side.assessment},
+    "api:fhir-questionnaire-response-search": no_params,
+}
+# FHIR endpoints that show nobody: the statement, the instruments, the directory, refusals.
+FHIR_NOBODY = {
+    "api:fhir-metadata",
+    "api:fhir-questionnaire-read",
+    "api:fhir-questionnaire-search",
+    "api:fhir-healthcare-service-read",
+    "api:fhir-healthcare-service-search",
+    "api:fhir-base",
+    "api:fhir-unknown",
+    "api:fhir-task-update",  # a change: its events are the action's (below)
+}
+
+
+def fhir_people(body: str) -> set[UUID]:
+    """The people a FHIR response shows: by name or phone, or by their Patient reference."""
+    shown = people_shown(body)
+    shown |= {key for key in Person.objects.values_list("uuid", flat=True) if str(key) in body}
+    return shown
+
+
+class ApiAuditCoverageTests(MatrixTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        from lotsa.accounts import actions as account_actions
+        from lotsa.accounts.models import ApiKey
+        from lotsa.outcomes.models import Assessment, Mode
+
+        assessment = Assessment.objects.create(
+            case=self.own.case,
+            instrument="who5",
+            answers={"cheerful": 3},
+            scores={"raw": None, "percentage": None},
+            mode=Mode.WITH_LINK_WORKER,
+        )
+        self.own.assessment = assessment.uuid  # type: ignore[attr-defined]
+        scopes = ApiKey.Scope.values
+        self.api = {}
+        for name, organization in (("team", self.health_centre_a), ("provider", self.association)):
+            _api_key, key = account_actions.create_api_key(
+                organization, name="System", scopes=scopes, acting_user=self.admin
+            )
+            self.api[name] = Client(
+                raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {key}"
+            )
+
+    def fhir_urls(self) -> list[Url]:
+        return [url for url in project_urls() if url.key.startswith("api:fhir-")]
+
+    def test_every_fhir_endpoint_is_audited_or_shows_nobody(self) -> None:
+        unknown = {url.key for url in self.fhir_urls()} - set(FHIR_READS) - FHIR_NOBODY
+        self.assertEqual(unknown, set())
+
+    def test_every_fhir_read_logs_each_person_once_and_completely(self) -> None:
+        problems, audited = [], 0
+        for url in self.fhir_urls():
+            if url.key not in FHIR_READS:
+                continue
+            params = FHIR_READS[url.key](self.own)
+            with undone():
+                before = last_sequence()
+                response = self.api["team"].get(path_of(url, params))
+                events = [
+                    event
+                    for event in AuditEvent.objects.filter(sequence__gt=before)
+                    if event.object_type != "accounts.apikey"
+                ]
+            found = []
+            if response.status_code != 200:
+                found.append(f"answers {response.status_code}")
+            touched = fhir_people(response.content.decode(errors="replace"))
+            if (named := person_named_by({"key": params.get("id")})) is not None:
+                touched.add(named.uuid)
+            for event in events:
+                if lacks := incomplete(event, None):
+                    found.append(f"a {event.action} event without {', '.join(lacks)}")
+            logged = [(event.person_uuid, event.action, event.object_id) for event in events]
+            if len(logged) != len(set(logged)):
+                found.append("logs a row twice")
+            if not touched or {person for person, _a, _o in logged} != touched:
+                found.append(f"logs {len(logged)} events for {len(touched)} people shown")
+            if found:
+                problems.append(f"{url.key}: {'; '.join(found)}")
+            else:
+                audited += 1
+        report_figure("FHIR audit coverage", f"{audited}/{len(FHIR_READS)} reads audited")
+        self.assertFalse(problems, "\n" + "\n".join(problems))
+
+    def test_a_fhir_read_that_cannot_be_logged_shows_nobody(self) -> None:
+        problems = []
+        for url in self.fhir_urls():
+            if url.key not in FHIR_READS:
+                continue
+            with undone(), events_refused(lambda event: event.object_type != "accounts.apikey"):
+                response = self.api["team"].get(path_of(url, FHIR_READS[url.key](self.own)))
+            if response.status_code != 500 or fhir_people(response.content.decode()):
+                problems.append(f"{url.key}: {response.status_code}")
+        self.assertFalse(problems, "\n" + "\n".join(problems))
+
+    def test_a_task_answered_over_fhir_is_logged_in_its_transaction(self) -> None:
+        import json
+
+        url = next(url for url in self.fhir_urls() if url.key == "api:fhir-task-update")
+        path = path_of(url, {"id": self.own.activity_referral.uuid})
+        body = json.dumps({"resourceType": "Task", "status": "accepted"})
+        with undone():
+            with events_refused(lambda e: is_change(e) and e.object_type != "accounts.apikey"):
+                refused = self.api["provider"].put(path, body, content_type="application/fhir+json")
+            status = ActivityReferral.objects.get(pk=self.own.activity_referral.pk).status
+            self.assertEqual((refused.status_code, status), (500, "requested"))
+            before = last_sequence()
+            response = self.api["provider"].put(path, body, content_type="application/fhir+json")
+            self.assertEqual(response.status_code, 200)
+            changes = [e for e in AuditEvent.objects.filter(sequence__gt=before) if is_change(e)]
+            self.assertTrue(changes)
+            for event in changes:
+                if event.object_type == "accounts.apikey":
+                    continue
+                self.assertEqual(incomplete(event, None), [], event)

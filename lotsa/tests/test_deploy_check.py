@@ -18,6 +18,7 @@ PRODUCTION = {
     "SECURE_COOKIES": "True",
     "SECURE_SSL_REDIRECT": "True",
     "ALLOWED_HOSTS": "lotsa.example.org",
+    "LOTSA_RESEARCH_PSEUDONYM_KEY": secrets.token_urlsafe(48),
 }
 
 

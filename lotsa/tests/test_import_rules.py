@@ -22,12 +22,19 @@ MAY_IMPORT: dict[str, set[str]] = {
     "referrals": {"people", "directory"},
     "outcomes": {"people", "referrals"},
     "matching": {"directory", "people", "referrals"},
-    "privacy": {"referrals"},
+    "privacy": {"referrals", "outcomes"},
     "reports": {"*"},
-    "interop": {"directory", "referrals"},
+    "interop": {"directory", "referrals", "outcomes"},
+    "bench": {"*"},
 }
 # Apps that no other app may import (only `reports` reads `matching`).
-IMPORTED_BY_NONE = {"privacy": set(), "reports": set(), "interop": set(), "matching": {"reports"}}
+IMPORTED_BY_NONE = {
+    "privacy": set(),
+    "reports": set(),
+    "interop": set(),
+    "bench": set(),
+    "matching": {"reports"},
+}
 
 
 def allowed(app: str) -> set[str]:
