@@ -70,6 +70,9 @@ def refuse(
     add_never_cache_headers(response)
     for name, value in (headers or {}).items():
         response[name] = value
+    if request.path.startswith("/api/hsds/"):
+        # The directory is open to pages of any origin: they must be able to read a refusal.
+        response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
