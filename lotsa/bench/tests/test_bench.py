@@ -70,6 +70,18 @@ class DataSetTests(TestCase):
         self.assertTrue(closed.exists())
         self.assertFalse(closed.filter(closure_reason="").exists())
 
+    def test_its_key_check_finds_a_row_that_points_at_nothing(self) -> None:
+        dataset.check_foreign_keys()  # the built data set is whole
+        follow_up = FollowUp.objects.order_by("pk").first()
+        assert follow_up is not None
+        missing = Case.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+        # Constraints are deferred to the end of the transaction, so the broken row can be
+        # made, found, and removed again before anything checks it.
+        FollowUp.objects.filter(pk=follow_up.pk).update(case_id=missing)
+        with self.assertRaisesMessage(RuntimeError, "outcomes.FollowUp.case point at nothing"):
+            dataset.check_foreign_keys()
+        FollowUp.objects.filter(pk=follow_up.pk).update(case_id=follow_up.case_id)
+
     def test_it_marks_a_finished_build(self) -> None:
         self.assertTrue(User.objects.filter(email=dataset.COMPLETE, is_active=False).exists())
 
