@@ -13,7 +13,7 @@ change; `manage.py rebuild_search_index` rebuilds it whole.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, QuerySet
@@ -21,7 +21,7 @@ from django.db.models.expressions import RawSQL
 
 from lotsa.lib import text
 
-from .models import Offering
+from .models import Offering, Place
 
 TABLE = "directory_offering_search"
 LANGUAGE_CONFIG = {"sv": "swedish", "da": "danish"}
@@ -46,30 +46,48 @@ def drop_table_sql(vendor: str) -> list[str]:
     return [f"DROP TABLE IF EXISTS {TABLE}"]
 
 
-def _body(offering: Offering) -> str:
-    parts = [offering.description, offering.organization.name]
-    parts += [term.name_sv + " " + term.name_da for term in offering.categories.all()]
-    parts += [place.city for place in offering.places.all()]
-    return "\n".join(parts)
+def _documents(ids: list[int] | None) -> Iterator[tuple[int, str, str, str]]:
+    """(offering id, language, name, body) of these offerings (all when None), read as plain
+    values a chunk at a time: the body is the description, the organisation's name, the
+    categories in both languages and the towns of the places."""
+    offerings = Offering.objects.order_by("pk")
+    if ids is None:
+        ids = list(offerings.values_list("pk", flat=True))
+    through = Offering.categories.through
+    for chunk in _chunks(ids, 2000):
+        categories: dict[int, list[str]] = {}
+        for offering_id, name_sv, name_da in (
+            through.objects.filter(offering_id__in=chunk)
+            .order_by("term__vocabulary", "term__position", "term__code")
+            .values_list("offering_id", "term__name_sv", "term__name_da")
+        ):
+            categories.setdefault(offering_id, []).append(f"{name_sv} {name_da}")
+        towns: dict[int, list[str]] = {}
+        for offering_id, city in (
+            Place.objects.filter(offering_id__in=chunk)
+            .order_by("pk")
+            .values_list("offering_id", "city")
+        ):
+            towns.setdefault(offering_id, []).append(city)
+        for pk, language, name, description, organisation in offerings.filter(
+            pk__in=chunk
+        ).values_list("pk", "text_language", "name", "description", "organization__name"):
+            parts = [description, organisation, *categories.get(pk, ()), *towns.get(pk, ())]
+            yield pk, language, name, "\n".join(parts)
 
 
 def reindex(offering_ids: Iterable[int] | None = None) -> None:
     """Rebuild the index rows of these offerings (all when None)."""
-    offerings = Offering.objects.select_related("organization").prefetch_related(
-        "categories", "places"
-    )
-    if offering_ids is not None:
-        ids = list(offering_ids)
-        offerings = offerings.filter(pk__in=ids)
+    ids = None if offering_ids is None else list(offering_ids)
     with connection.cursor() as cursor:
-        if offering_ids is None:
+        if ids is None:
             cursor.execute(f"DELETE FROM {TABLE}")
         else:
             for chunk in _chunks(ids, 500):
                 marks = ",".join(["%s"] * len(chunk))
                 key = "offering_id" if connection.vendor == "postgresql" else "rowid"
                 cursor.execute(f"DELETE FROM {TABLE} WHERE {key} IN ({marks})", chunk)
-        rows = [(o.pk, o.text_language, o.name, _body(o)) for o in offerings.iterator(1000)]
+        rows = list(_documents(ids))
         if connection.vendor == "postgresql":
             cursor.executemany(
                 f"INSERT INTO {TABLE} (offering_id, document) VALUES (%s,"
