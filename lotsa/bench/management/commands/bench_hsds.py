@@ -8,7 +8,7 @@ import time
 from io import StringIO
 from typing import Any
 
-from django.core.management import call_command
+from django.core.management import call_command, get_commands, load_command_class
 from django.core.management.base import BaseCommand, CommandParser
 
 from lotsa.directory.models import Offering
@@ -23,8 +23,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, direction: str, folder: str, **options: Any) -> None:
         before = Offering.objects.count()
+        # Loaded before the clock starts: the figure is the throughput, not Python's imports.
+        command = load_command_class(get_commands()[f"{direction}_hsds"], f"{direction}_hsds")
         started = time.perf_counter()
-        call_command(f"{direction}_hsds", folder, stdout=StringIO(), stderr=StringIO())
+        call_command(command, folder, stdout=StringIO(), stderr=StringIO())
         seconds = time.perf_counter() - started
         services = before if direction == "export" else Offering.objects.count() - before
         self.stdout.write(json.dumps({"services": services, "seconds": round(seconds, 3)}))
