@@ -20,17 +20,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from faker import Faker
 
 from lotsa.accounts.models import Membership, Organization, Team, User
 from lotsa.directory import demo_data, search
 from lotsa.directory.management.commands.seed_demo import (
-    Spot,
-    draft_offering,
+    draft_synthetic_offering,
     insert_offerings,
-    scatter,
 )
 from lotsa.lib import municipalities
 from lotsa.outcomes import instruments
@@ -200,35 +198,14 @@ class Builder:
         for n, home in enumerate(homes):
             pool = by_country[home.country] or organisations
             organisation = pool[n % len(pool)]
-            activity = self.rng.choice(activities[home.country])
-            town = home.name.removesuffix(" kommun").removesuffix(" kommune")
-            assert home.lat is not None and home.lon is not None
-            latitude, longitude = scatter(home.lat, home.lon, 5.0, self.rng)
-            fake = self.fake[home.country]
-            spot = Spot(
-                town=town,
-                city=town,
-                municipality=home.key,
-                postcode=(
-                    f"{self.rng.randint(100, 989)} {self.rng.randint(10, 99)}"
-                    if home.country == "SE"
-                    else str(self.rng.randint(1000, 9990))
-                ),
-                address=f"{fake.street_name()} {self.rng.randint(1, 99)}",
-                latitude=latitude,
-                longitude=longitude,
-            )
             chunk.append(
-                draft_offering(
-                    activity,
+                draft_synthetic_offering(
+                    home,
                     organisation,
-                    name=f"{self.rng.choice(activity.names)} i {town}",
-                    spot=spot,
-                    venue="",
+                    activities[home.country],
                     rng=self.rng,
-                    fake=fake,
+                    fake=self.fake[home.country],
                     today=self.today,
-                    used_descriptions=set(),
                 )
             )
             chunk_homes.append(home.key)
@@ -682,7 +659,7 @@ def check_foreign_keys() -> None:
     with connection.cursor() as cursor:
         for model in apps.get_models(include_auto_created=True):
             for field in model._meta.concrete_fields:
-                if not field.is_relation or field.related_model is None:
+                if not isinstance(field, models.ForeignKey):  # one-to-one fields are, too
                     continue
                 target = field.target_field
                 sql = (

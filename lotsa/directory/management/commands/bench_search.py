@@ -35,7 +35,7 @@ from lotsa.directory.actions import TERM_FIELDS
 from lotsa.directory.models import Offering, Place, Schedule
 from lotsa.lib import municipalities
 
-from .seed_demo import OfferingDraft, Spot, draft_offering, insert_offerings, scatter
+from .seed_demo import OfferingDraft, draft_synthetic_offering, insert_offerings
 
 SEED = 5000
 SCATTER_KM = 5.0
@@ -150,38 +150,16 @@ class Bench:
         for n in range(self.count):
             home = self.rng.choice(self.all_places)
             used.add(home.key)
-            assert home.lat is not None and home.lon is not None
             pool = organisations[home.country]
-            organization = pool[n % len(pool)]
-            activities = self.activities[home.country]
-            activity = self.rng.choice(activities)
-            town = home.name.removesuffix(" kommun").removesuffix(" kommune")
-            latitude, longitude = scatter(home.lat, home.lon, SCATTER_KM, self.rng)
-            fake = self.fake[home.country]
-            spot = Spot(
-                town=town,
-                city=town,
-                municipality=home.key,
-                postcode=(
-                    f"{self.rng.randint(100, 989)} {self.rng.randint(10, 99)}"
-                    if home.country == "SE"
-                    else str(self.rng.randint(1000, 9990))
-                ),
-                address=f"{fake.street_name()} {self.rng.randint(1, 99)}",
-                latitude=latitude,
-                longitude=longitude,
-            )
             drafts.append(
-                draft_offering(
-                    activity,
-                    organization,
-                    name=f"{self.rng.choice(activity.names)} i {town}",
-                    spot=spot,
-                    venue="",
+                draft_synthetic_offering(
+                    home,
+                    pool[n % len(pool)],
+                    self.activities[home.country],
                     rng=self.rng,
-                    fake=fake,
+                    fake=self.fake[home.country],
                     today=today,
-                    used_descriptions=set(),
+                    km=SCATTER_KM,
                 )
             )
         self.offering_ids = [o.pk for o in insert_offerings(drafts)]

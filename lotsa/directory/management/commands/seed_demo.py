@@ -282,6 +282,48 @@ def draft_offering(
     )
 
 
+def draft_synthetic_offering(
+    home: municipalities.Municipality,
+    organization: Organization,
+    activities: list[Activity],
+    *,
+    rng: random.Random,
+    fake: Faker,
+    today: dt.date,
+    km: float = 5.0,
+) -> OfferingDraft:
+    """A made-up listing for the benchmarks: one of `activities` in the municipality
+    `home`, at a random street within `km` of its biggest town."""
+    activity = rng.choice(activities)
+    town = home.name.removesuffix(" kommun").removesuffix(" kommune")
+    assert home.lat is not None and home.lon is not None
+    latitude, longitude = scatter(home.lat, home.lon, km, rng)
+    spot = Spot(
+        town=town,
+        city=town,
+        municipality=home.key,
+        postcode=(
+            f"{rng.randint(100, 989)} {rng.randint(10, 99)}"
+            if home.country == "SE"
+            else str(rng.randint(1000, 9990))
+        ),
+        address=f"{fake.street_name()} {rng.randint(1, 99)}",
+        latitude=latitude,
+        longitude=longitude,
+    )
+    return draft_offering(
+        activity,
+        organization,
+        name=f"{rng.choice(activity.names)} i {town}",
+        spot=spot,
+        venue="",
+        rng=rng,
+        fake=fake,
+        today=today,
+        used_descriptions=set(),
+    )
+
+
 def draft_schedules(activity: Activity, rng: random.Random, today: dt.date) -> list[Schedule]:
     opens, closes = rng.choice(activity.times)
     times = {
