@@ -92,6 +92,9 @@ def _test_settings():
         # Every test client comes from 127.0.0.1: Lotsa's own rate limits (per IP) would trip
         # over a suite that searches often. The tests about them switch them back on.
         RATELIMIT_ENABLE=False,
+        # Reports are computed anew on every request: tests change the data between two
+        # looks. The tests of kept reports switch keeping back on.
+        LOTSA_REPORT_SNAPSHOT_SECONDS=0,
     )
     override.enable()
     yield

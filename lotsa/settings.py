@@ -445,6 +445,10 @@ LOTSA_BREAK_GLASS_MINUTES = env.int("LOTSA_BREAK_GLASS_MINUTES", default=60)
 # Reports: the anonymised examples of a gap are shown only for groups of at least this many
 # unmet needs (DOMAIN.md: cells under 5 suppressed), so nobody in a small area is recognised.
 LOTSA_REPORT_MIN_GROUP = env.int("LOTSA_REPORT_MIN_GROUP", default=5)
+# Managers' flow and outcome reports read the whole cohort; a computed report is kept this
+# many seconds (0: computed on every request) and `manage.py refresh_reports` (cron, hourly)
+# computes every manager's default reports ahead (lotsa.reports.snapshots).
+LOTSA_REPORT_SNAPSHOT_SECONDS = env.int("LOTSA_REPORT_SNAPSHOT_SECONDS", default=3 * 60 * 60)
 # Outcomes: the follow-up schedule after the baseline (months), the instruments used where an
 # organisation has chosen none, and how long a person's own answer link stays valid.
 LOTSA_FOLLOW_UP_MONTHS = env.list("LOTSA_FOLLOW_UP_MONTHS", cast=int, default=[3, 6, 12])

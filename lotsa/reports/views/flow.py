@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .. import flow as flows
-from .. import tables
+from .. import snapshots, tables
 from ..filters import ManagerReportForm
 from ..scope import require_manager
 from ..suppression import min_group
 from ..tables import FLAG, INTEGER, NUMBER, SHARE, Column, Table
-from .manager_pages import about_rows, chart, export_name, period_label
+from .manager_pages import about_rows, chart, export_name, period_label, snapshot_note
 
 
 def _form(request: HttpRequest) -> ManagerReportForm:
@@ -33,7 +33,8 @@ def _form(request: HttpRequest) -> ManagerReportForm:
 @require_safe
 def flow_view(request: HttpRequest) -> HttpResponse:
     form = _form(request)
-    report = flows.flow(form.period())
+    made = snapshots.flow(form.period())
+    report = made.report
     steps = [{"row": row, "help": flows.STEP_HELP[row.key]} for row in report.steps]
     return render(
         request,
@@ -43,6 +44,7 @@ def flow_view(request: HttpRequest) -> HttpResponse:
             "report": report,
             "steps": steps,
             "period_label": period_label(form.period()),
+            "snapshot_note": snapshot_note(made),
             "min_group": min_group(),
             "query": form.query(),
             "flow_chart": chart(
@@ -137,14 +139,15 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return HttpResponse(form.error_text(), status=400, content_type="text/plain; charset=utf-8")
     period = form.period()
-    report = flows.flow(period)
+    made = snapshots.flow(period)
+    report = made.report
     name = export_name("flow", period)
     if fmt == "csv":
         return tables.csv_response(export_tables(report), name)
     return tables.xlsx_response(
         export_tables(report),
         name,
-        about=about_rows(form, period, _("Flow")),
+        about=about_rows(form, period, _("Flow"), computed_at=made.computed_at),
         title=_("Flow"),
     )
 

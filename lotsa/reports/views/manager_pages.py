@@ -3,15 +3,18 @@ names and their About sheet."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..cohort import Period
 from ..filters import ManagerReportForm
+from ..snapshots import Snapshot
 from ..suppression import min_group
 
 
@@ -53,6 +56,16 @@ def period_label(period: Period) -> str:
     }
 
 
+def snapshot_note(made: Snapshot[Any]) -> str:
+    """When the figures were computed, and for how long they are kept (see `snapshots`)."""
+    when = date_format(timezone.localtime(made.computed_at), "DATETIME_FORMAT")
+    if settings.LOTSA_REPORT_SNAPSHOT_SECONDS <= 0:
+        return _("Figures computed %(when)s.") % {"when": when}
+    return _(
+        "Figures computed %(when)s. A report is computed again when it is %(minutes)s minutes old."
+    ) % {"when": when, "minutes": made.kept_minutes}
+
+
 def export_name(report: str, period: Period, *parts: str) -> str:
     """The exports' file name without its suffix: lotsa-<report>-<since>-<until>[-parts]."""
     return "-".join(
@@ -68,7 +81,11 @@ def unit_label(form: ManagerReportForm, period: Period) -> str:
 
 
 def about_rows(
-    form: ManagerReportForm, period: Period, report: str, *extra: tuple[str, str]
+    form: ManagerReportForm,
+    period: Period,
+    report: str,
+    *extra: tuple[str, str],
+    computed_at: dt.datetime | None = None,
 ) -> list[tuple[str, str]]:
     """The XLSX's About sheet: what the file holds and how it was counted."""
     return [
@@ -86,4 +103,14 @@ def about_rows(
             % {"n": min_group()},
         ),
         (_("Made"), date_format(timezone.localtime(), "DATETIME_FORMAT")),
+        *(
+            [
+                (
+                    _("Figures computed"),
+                    date_format(timezone.localtime(computed_at), "DATETIME_FORMAT"),
+                )
+            ]
+            if computed_at
+            else []
+        ),
     ]

@@ -17,14 +17,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .. import tables
+from .. import snapshots, tables
 from ..change import PAIRED_T, WILCOXON
 from ..filters import OutcomeForm, follow_up_points
-from ..outcome_report import ChangeRow, OutcomeReport, ScaleRef, all_scales, outcome_report
+from ..outcome_report import ChangeRow, OutcomeReport, ScaleRef, all_scales
 from ..scope import require_manager
+from ..snapshots import Snapshot
 from ..suppression import is_small, min_group
 from ..tables import FLAG, INTEGER, NUMBER, SHARE, TEXT, Column, Table
-from .manager_pages import about_rows, chart, export_name, period_label
+from .manager_pages import about_rows, chart, export_name, period_label, snapshot_note
 
 
 def _form(request: HttpRequest) -> OutcomeForm:
@@ -36,8 +37,9 @@ def _form(request: HttpRequest) -> OutcomeForm:
     )
 
 
-def _report(form: OutcomeForm) -> OutcomeReport:
-    return outcome_report(form.period(), form.chosen_months(), follow_up_points())
+def _report(form: OutcomeForm) -> Snapshot[OutcomeReport]:
+    period, months, points = form.period(), form.chosen_months(), follow_up_points()
+    return snapshots.outcomes(period, months, points)
 
 
 def chosen_scale(report: OutcomeReport, key: str) -> ScaleRef | None:
@@ -102,7 +104,8 @@ def _timeline_chart(rows: list[ChangeRow]) -> dict[str, Any]:
 @require_safe
 def outcomes_view(request: HttpRequest) -> HttpResponse:
     form = _form(request)
-    report = _report(form)
+    made = _report(form)
+    report = made.report
     chosen = chosen_scale(report, form.chosen_scale())
     timeline = report.over_time.get(chosen.key, []) if chosen else []
     subgroups = report.subgroups.get(chosen.key, []) if chosen else []
@@ -133,6 +136,7 @@ def outcomes_view(request: HttpRequest) -> HttpResponse:
             "report": report,
             "cases_small": is_small(report.cases),
             "period_label": period_label(form.period()),
+            "snapshot_note": snapshot_note(made),
             "min_group": min_group(),
             "query": form.query(),
             "summary": [
@@ -347,7 +351,8 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponse:
     form = _form(request)
     if form.is_bound and not form.is_valid():
         return HttpResponse(form.error_text(), status=400, content_type="text/plain; charset=utf-8")
-    report = _report(form)
+    made = _report(form)
+    report = made.report
     name = export_name("outcomes", report.period, f"{report.months}-months")
     if fmt == "csv":
         return tables.csv_response(export_tables(report), name)
@@ -369,6 +374,7 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponse:
                     "estimates, not tests."
                 ),
             ),
+            computed_at=made.computed_at,
         ),
         title=_("Outcomes"),
     )
