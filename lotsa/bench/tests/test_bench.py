@@ -144,6 +144,12 @@ class BulkInsertTests(TestCase):
             ("Åsa", dt.date(1950, 2, 3), when),
         )
 
+    def test_the_reports_are_measured_over_the_whole_data_set(self) -> None:
+        from lotsa.reports.forms import MAX_MONTHS
+
+        self.assertEqual(measure.WHOLE_MONTHS, MAX_MONTHS)
+        self.assertEqual(measure.WHOLE_MONTHS, dataset.YEARS * 12)
+
     def test_it_refuses_unknown_columns(self) -> None:
         with self.assertRaisesMessage(ValueError, "no ['nickname']"):
             bulk.insert(Person, ("id", "nickname"), [])
