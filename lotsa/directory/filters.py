@@ -18,6 +18,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Avg,
     Count,
@@ -406,6 +407,25 @@ def _selected(criteria: Criteria, attribute: str) -> set[str]:
     return set(value) if isinstance(value, tuple) else {value} - {""}
 
 
+def _term_counts(criteria: Criteria, today: dt.date, fields: list[str]) -> dict[int, int]:
+    """How many of the offerings matching `criteria` have each term of these many-to-many
+    fields (term ids are unique across the vocabularies), in one query that finds the
+    offerings once (a materialised CTE) and counts each field's terms among them."""
+    if not fields:
+        return {}
+    found, params = matching(criteria, today).order_by().values("pk").query.sql_with_params()
+    quote = connection.ops.quote_name
+    tables = [quote(getattr(Offering, field).through._meta.db_table) for field in fields]
+    counts = " UNION ALL ".join(
+        f"SELECT term_id, COUNT(*) FROM {table}"  # noqa: S608 - the models' own table names
+        " WHERE offering_id IN (SELECT pk FROM found) GROUP BY term_id"
+        for table in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH found (pk) AS MATERIALIZED ({found}) {counts}", params)
+        return dict(cursor.fetchall())
+
+
 def facets(form: SearchForm, criteria: Criteria, today: dt.date) -> dict[str, list[FacetOption]]:
     """How many offerings each choice would give, one grouped query per facet.
 
@@ -413,15 +433,19 @@ def facets(form: SearchForm, criteria: Criteria, today: dt.date) -> dict[str, li
     facet say what ticking (or switching to) that choice would give.
     """
     result: dict[str, list[FacetOption]] = {}
+    unselected = {
+        facet
+        for facet, (_field, _vocabulary, attribute) in TERM_FACETS.items()
+        if not _selected(criteria, attribute)
+    }
+    # A facet with nothing ticked is counted under the search itself: those are counted
+    # together, in one query over the search's offerings.
+    shared = _term_counts(criteria, today, [TERM_FACETS[facet][0] for facet in unselected])
     for facet, (field, vocabulary, attribute) in TERM_FACETS.items():
-        others = matching(criteria.without(facet), today).order_by().values("pk")
-        through = getattr(Offering, field).through
-        counts = dict(
-            through.objects.filter(offering__in=others)
-            .values("term_id")
-            .annotate(n=Count("offering_id"))
-            .values_list("term_id", "n")
-        )
+        if facet in unselected:
+            counts = shared
+        else:
+            counts = _term_counts(criteria.without(facet), today, [field])
         selected = _selected(criteria, attribute)
         result[facet] = [
             FacetOption(term.code, term.name, counts.get(term.pk, 0), term.code in selected)
