@@ -98,6 +98,30 @@ class AgainstScipyTests(SimpleTestCase):
         self.assertEqual(change.improved, 0)
 
 
+class ManyChangesTests(SimpleTestCase):
+    """Above 5,000 changes Shapiro–Wilk's p-value is not accurate (scipy warns): it is
+    computed on a fixed random sample of 5,000, the same for the same changes."""
+
+    def test_normality_is_tested_on_a_sample_without_warning(self) -> None:
+        import random
+        import warnings
+
+        rng = random.Random(3)
+        before = [float(rng.randint(3, 9)) for _n in range(12_000)]
+        after = [value + rng.choice((-2.0, -1.0, 0.0, 0.0, 1.0)) for value in before]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # scipy's "For N > 5000" warning would fail this
+            first = paired_change(before, after)
+        again = paired_change(before, after)
+        self.assertEqual(first.n, 12_000)
+        self.assertEqual(first.normality_p, again.normality_p)
+        changes = [b - a for a, b in zip(before, after, strict=True)]
+        sample = random.Random(len(changes)).sample(changes, 5_000)
+        self.assertAlmostEqual(first.normality_p, float(stats.shapiro(sample).pvalue))
+        # Steps of whole points are far from normal: the signed-rank test is the one reported.
+        self.assertEqual(first.test, WILCOXON)
+
+
 class DirectionAndEdgeTests(SimpleTestCase):
     def test_on_a_scale_where_lower_is_better_a_fall_is_an_improvement(self) -> None:
         # ONS4 anxiety: 0–10, lower is better; a fall of one point is meaningful.
