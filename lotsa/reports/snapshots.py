@@ -1,7 +1,8 @@
 """Computed manager reports, kept for a while: a materialised aggregate.
 
-The flow and outcome reports read every referral, case and assessment of the cohort; over
-five years of a national service (a million referrals) that takes far longer than a page may.
+The flow, outcome and cost reports read every referral, case and assessment of the cohort,
+and capacity pressure every offering and activity referral of the municipalities; over five
+years of a national service (a million referrals) that takes far longer than a page may.
 So a computed report is kept in the cache, under its kind, scope, period, choices and
 language, and served until it is `LOTSA_REPORT_SNAPSHOT_SECONDS` old (0: never kept). The
 page says when its figures were computed. `manage.py refresh_reports` (cron, see
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -25,6 +27,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from . import capacity, cohort, roi
 from . import flow as flows
 from .cohort import Period
 from .outcome_report import OutcomeReport, outcome_report
@@ -45,30 +48,32 @@ class Snapshot(Generic[T]):
         return max(1, round(settings.LOTSA_REPORT_SNAPSHOT_SECONDS / 60))
 
 
-def key(kind: str, period: Period, *choices: Any) -> str:
+def period_parts(period: Period) -> list[Any]:
+    """What makes a period's cohort: the scope, the days and the unit."""
     scope = period.scope
-    parts = [
-        FORMAT,
-        kind,
+    return [
         list(scope.organization_ids),
         list(scope.municipalities),
         period.since.isoformat(),
         period.until.isoformat(),
         period.team_id,
-        (get_language() or settings.LANGUAGE_CODE)[:2],
-        list(choices),
     ]
-    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
-    return f"lotsa-report:{kind}:{digest}"
+
+
+def key(kind: str, *parts: Any) -> str:
+    """The cache key of a report of `kind` over `parts`, in the active language."""
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    text = json.dumps([FORMAT, kind, language, *parts], default=str)
+    return f"lotsa-report:{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
 
 
 def snapshot(
-    kind: str, period: Period, compute: Callable[[], T], *choices: Any, fresh: bool = False
+    kind: str, parts: list[Any], compute: Callable[[], T], *, fresh: bool = False
 ) -> Snapshot[T]:
-    """The report `compute()` makes, as kept if it is there (and not `fresh`), else computed
-    now and kept."""
+    """The report `compute()` makes, as kept under `kind` and `parts` if it is there (and
+    not `fresh`), else computed now and kept."""
     seconds = settings.LOTSA_REPORT_SNAPSHOT_SECONDS
-    name = key(kind, period, *choices)
+    name = key(kind, *parts)
     if seconds > 0 and not fresh:
         found = cache.get(name)
         if isinstance(found, Snapshot):
@@ -85,7 +90,7 @@ def snapshot(
 
 
 def flow(period: Period, *, fresh: bool = False) -> Snapshot[flows.Flow]:
-    return snapshot("flow", period, lambda: flows.flow(period), fresh=fresh)
+    return snapshot("flow", period_parts(period), lambda: flows.flow(period), fresh=fresh)
 
 
 def outcomes(
@@ -93,9 +98,29 @@ def outcomes(
 ) -> Snapshot[OutcomeReport]:
     return snapshot(
         "outcomes",
-        period,
+        [*period_parts(period), months, points],
         lambda: outcome_report(period, months, points),
-        months,
-        points,
+        fresh=fresh,
+    )
+
+
+def use_pairs(period: Period, *, fresh: bool = False) -> Snapshot[list[roi.UsePair]]:
+    """The health-care use of the cohort for the calculator, whose prices change at every
+    look: the pairs are kept, counted (visits are small numbers: few distinct pairs), and
+    the calculation is made anew."""
+
+    def counted() -> list[tuple[roi.UsePair, int]]:
+        return sorted(Counter(roi.use_pairs(cohort.cases(period))).items(), key=str)
+
+    made = snapshot("use-pairs", period_parts(period), counted, fresh=fresh)
+    pairs = [pair for pair, count in made.report for _n in range(count)]
+    return Snapshot(report=pairs, computed_at=made.computed_at, seconds=made.seconds)
+
+
+def pressure(window: capacity.Window, *, fresh: bool = False) -> Snapshot[capacity.Pressure]:
+    return snapshot(
+        "capacity",
+        [list(window.municipalities), window.days],
+        lambda: capacity.pressure(window),
         fresh=fresh,
     )

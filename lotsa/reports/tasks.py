@@ -1,5 +1,5 @@
-"""Background work of the reports: computing every manager's default flow and outcome
-reports ahead (`snapshots`), so that the first manager to open them does not wait."""
+"""Background work of the reports: computing every manager's default flow, outcome and
+cost reports ahead (`snapshots`), so that the first manager to open them does not wait."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def refresh() -> int:
         period = ManagerReportForm(None, scope=scope).period()
         with translation.override(language):
             snapshots.flow(period, fresh=True)
+            snapshots.use_pairs(period, fresh=True)
             if points:
                 snapshots.outcomes(period, points[0], points, fresh=True)
     return len(done)

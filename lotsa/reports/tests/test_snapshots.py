@@ -6,6 +6,7 @@ with LOTSA_REPORT_SNAPSHOT_SECONDS=0 nothing is kept (the suite's default)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
 from unittest import mock
 
@@ -52,25 +53,31 @@ class SnapshotTests(FlowTestCase):
         self.get_flow()
         with CaptureQueriesContext(connection) as kept:
             self.get_flow()
-        cohort_tables = ('FROM "referrals_referral"', 'FROM "referrals_case"')
-        self.assertFalse(
-            [q["sql"] for q in kept.captured_queries if any(t in q["sql"] for t in cohort_tables)]
-        )
+        # The table each query reads first (the unit filter's choices may ask whether a team
+        # has a referral, in a subquery: that counts nothing).
+        tables = {
+            found.group(1)
+            for query in kept.captured_queries
+            if (found := re.match(r'SELECT .*? FROM "(\w+)"', query["sql"]))
+        }
+        self.assertFalse(tables & {"referrals_referral", "referrals_case", "outcomes_assessment"})
+        self.assertIn("accounts_team", tables)
 
     def test_scope_period_choices_and_language_each_have_their_own(self) -> None:
         scope = scope_of(self.manager)
         assert scope is not None
         since, until = default_period()
         period = Period(scope, since, until)
+        parts = snapshots.period_parts
         keys = {
-            snapshots.key("flow", period),
-            snapshots.key("outcomes", period, 3, [3, 6, 12]),
-            snapshots.key("outcomes", period, 6, [3, 6, 12]),
-            snapshots.key("flow", Period(scope, since - dt.timedelta(days=1), until)),
-            snapshots.key("flow", Period(scope, since, until, team_id=self.team_a.pk)),
+            snapshots.key("flow", *parts(period)),
+            snapshots.key("outcomes", *parts(period), 3, [3, 6, 12]),
+            snapshots.key("outcomes", *parts(period), 6, [3, 6, 12]),
+            snapshots.key("flow", *parts(Period(scope, since - dt.timedelta(days=1), until))),
+            snapshots.key("flow", *parts(Period(scope, since, until, team_id=self.team_a.pk))),
         }
         with translation.override("da"):
-            keys.add(snapshots.key("flow", period))
+            keys.add(snapshots.key("flow", *parts(period)))
         self.assertEqual(len(keys), 6)
 
     def test_refresh_reports_computes_the_default_reports_ahead(self) -> None:
@@ -84,8 +91,9 @@ class SnapshotTests(FlowTestCase):
             mock.patch(
                 "lotsa.reports.snapshots.outcome_report", side_effect=AssertionError("computed")
             ),
+            mock.patch("lotsa.reports.roi.use_pairs", side_effect=AssertionError("computed")),
         ):
-            for name in ("reports:flow", "reports:outcomes", "reports:flow-csv"):
+            for name in ("reports:flow", "reports:outcomes", "reports:flow-csv", "reports:roi"):
                 with translation.override(language):
                     url = reverse(name)
                 self.assertEqual(self.client.get(url).status_code, 200, name)
@@ -97,8 +105,26 @@ class SnapshotTests(FlowTestCase):
         scope = scope_of(self.manager)
         assert scope is not None
         with translation.override(self.manager.message_language):
-            name = snapshots.key("flow", Period(scope, *default_period()))
+            name = snapshots.key("flow", *snapshots.period_parts(Period(scope, *default_period())))
         self.assertIsNotNone(cache.get(name))
+
+    def test_the_calculator_keeps_the_use_and_prices_it_anew(self) -> None:
+        self.login(self.manager)
+        url = en_url("reports:roi")
+        self.assertContains(self.client.get(url), 'id="computed-at"')
+        with mock.patch("lotsa.reports.roi.use_pairs", side_effect=AssertionError("computed")):
+            response = self.client.get(url, {"gp_visit_cost": "2000"})
+        self.assertEqual(response.status_code, 200)
+
+    def test_capacity_pressure_is_kept_per_municipalities_and_days(self) -> None:
+        self.login(self.coordinator)
+        url = en_url("reports:capacity")
+        first = self.client.get(url)
+        self.assertContains(first, 'id="computed-at"')
+        with mock.patch("lotsa.reports.capacity.pressure", side_effect=AssertionError("computed")):
+            self.assertEqual(self.client.get(url).status_code, 200)
+            with self.assertRaisesMessage(AssertionError, "computed"):
+                self.client.get(url, {"days": 30})
 
 
 class WithoutSnapshotTests(FlowTestCase):

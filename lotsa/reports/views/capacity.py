@@ -15,9 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from .. import access, capacity
+from .. import access, capacity, snapshots
 from ..areas import municipality_name
 from ..forms import WindowForm
+from .manager_pages import snapshot_note
 
 # The CSV's columns: machine-readable English names (see the reports' documentation).
 CSV_COLUMNS = (
@@ -52,13 +53,15 @@ def _window(request: HttpRequest) -> tuple[WindowForm, capacity.Window]:
 @require_safe
 def capacity_view(request: HttpRequest) -> HttpResponse:
     form, window = _window(request)
+    made = snapshots.pressure(window)
     return render(
         request,
         "reports/capacity.html",
         {
             "form": form,
             "window": window,
-            "pressure": capacity.pressure(window),
+            "pressure": made.report,
+            "snapshot_note": snapshot_note(made),
             "municipality_names": [municipality_name(key) for key in window.municipalities],
             "csv_query": f"days={window.days}",
         },
@@ -129,7 +132,7 @@ def capacity_csv(request: HttpRequest) -> HttpResponse:
             f"{name}: {' '.join(map(str, texts))}" for name, texts in form.errors.items()
         )
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
-    pressure = capacity.pressure(window)
+    pressure = snapshots.pressure(window).report
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"lotsa-capacity-{window.now:%Y-%m-%d}-{window.days}-days.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

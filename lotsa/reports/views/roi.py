@@ -15,12 +15,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .. import cohort, roi, tables
+from .. import roi, snapshots, tables
 from ..filters import RoiForm
 from ..scope import require_manager
+from ..snapshots import Snapshot
 from ..suppression import is_small, min_group
 from ..tables import FLAG, INTEGER, NUMBER, SHARE, TEXT, Column, Table
-from .manager_pages import about_rows, chart, export_name, period_label
+from .manager_pages import about_rows, chart, export_name, period_label, snapshot_note
 
 
 def _form(request: HttpRequest) -> RoiForm:
@@ -28,12 +29,13 @@ def _form(request: HttpRequest) -> RoiForm:
     return RoiForm(request.GET or None, scope=scope)
 
 
-def _calculate(form: RoiForm) -> tuple[int, roi.Result | None]:
-    """How many people have health-care use recorded before and after, and the result
-    (None when they are too few to show)."""
-    pairs = roi.use_pairs(cohort.cases(form.period()))
+def _calculate(form: RoiForm) -> tuple[int, roi.Result | None, Snapshot[list[roi.UsePair]]]:
+    """How many people have health-care use recorded before and after, the result (None
+    when they are too few to show), and when the use was read."""
+    made = snapshots.use_pairs(form.period())
+    pairs = made.report
     result = roi.calculate(pairs, form.inputs()) if len(pairs) >= min_group() else None
-    return len(pairs), result
+    return len(pairs), result, made
 
 
 @login_required
@@ -42,7 +44,7 @@ def roi_view(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     period = form.period()
     inputs = form.inputs()
-    n, result = _calculate(form)
+    n, result, made = _calculate(form)
     visits_chart = None
     if result is not None:
         visits_chart = chart(
@@ -64,6 +66,7 @@ def roi_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "period": period,
             "period_label": period_label(period),
+            "snapshot_note": snapshot_note(made),
             "inputs": inputs,
             "defaults": form.defaults,
             "currency": inputs.currency,
@@ -221,7 +224,7 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return HttpResponse(form.error_text(), status=400, content_type="text/plain; charset=utf-8")
     period = form.period()
-    _n, result = _calculate(form)
+    _n, result, made = _calculate(form)
     name = export_name("roi", period)
     found = export_tables(form, result)
     if fmt == "csv":
@@ -242,6 +245,7 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponse:
                     "group: part of the change may have happened anyway."
                 ),
             ),
+            computed_at=made.computed_at,
         ),
         title=_("Return on investment"),
     )
