@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from faker import Faker
 
 from lotsa.accounts.models import Membership, Organization, Team, User
@@ -326,7 +326,8 @@ class Builder:
             if sum(len(rows) for rows in tables.values()) > 200_000 or n == n_centres - 1:
                 for model, rows in tables.items():
                     bulk.insert(model, columns[model], rows, ready=True)
-                    label = str(model._meta.verbose_name_plural)
+                    with translation.override("en"):  # the results file is in English
+                        label = str(model._meta.verbose_name_plural)
                     self.counts[label] = self.counts.get(label, 0) + len(rows)
                 tables = {}
         bulk.reset_sequences(
