@@ -134,6 +134,28 @@ def _pg_tsquery_sql(terms: list[str]) -> tuple[str, list[str]]:
     return " && ".join(parts), params
 
 
+def _sqlite_rank(terms: list[str]) -> RawSQL:
+    """SQLite's relevance, read from the offering's index row by its rowid: for each word, 10
+    when one of its stems begins a word of the name, 1 when it begins a word of the
+    description — the weights the index gives the two columns, without term frequencies.
+
+    Not `bm25()`: FTS5 computes it only inside a `MATCH`, and a `MATCH` per row runs the whole
+    word query again for every match (measured at 100,000 offerings: 93 s for the 16,106
+    matches of "fika"); a rowid lookup costs the same whatever the number of matches."""
+    parts, params = [], []
+    for term in terms:
+        stems = list(dict.fromkeys(text.stem(term, lang) for lang in text.SEARCH_LANGUAGES))
+        in_name = " OR ".join("instr(' ' || name, ' ' || %s) > 0" for _stem in stems)
+        in_body = " OR ".join("instr(' ' || body, ' ' || %s) > 0" for _stem in stems)
+        parts.append(f"10 * ({in_name}) + ({in_body})")
+        params += [*stems, *stems]
+    return RawSQL(
+        f"SELECT {' + '.join(parts)} FROM {TABLE} WHERE rowid = directory_offering.id",
+        params,
+        output_field=FloatField(),
+    )
+
+
 def matches_any(words: list[str]) -> RawSQL | None:
     """A condition true for an offering whose text matches any of `words` (as `apply` would
     match each), checked row by row: for ranking a set the query has already narrowed, where
@@ -183,13 +205,7 @@ def apply(queryset: QuerySet[Offering], query: str) -> QuerySet[Offering]:
     else:
         fts = _fts5_query(terms)
         match = RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts])
-        # bm25 is lower for better matches; negate it so that higher is better on both.
-        rank = RawSQL(
-            f"SELECT -bm25({TABLE}, 10.0, 1.0) FROM {TABLE}"
-            f" WHERE {TABLE} MATCH %s AND rowid = directory_offering.id",
-            [fts],
-            output_field=FloatField(),
-        )
+        rank = _sqlite_rank(terms)
     return (
         queryset.filter(pk__in=match)
         .annotate(search_rank=rank)
