@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
@@ -127,22 +128,42 @@ class Result:
     per_krona_high: float | None
 
 
-def mean_change(before: list[float], after: list[float]) -> MeanChange:
-    """The mean of before, of after, and of the change, with the change's 95 % interval."""
+def mean_change(
+    before: list[float], after: list[float], weights: list[int] | None = None
+) -> MeanChange:
+    """The mean of before, of after, and of the change, with the change's 95 % interval;
+    `weights`: how many people each (before, after) stands for (default one each)."""
     changes = [later - earlier for earlier, later in zip(before, after, strict=True)]
-    n, mean = len(changes), statistics.fmean(changes)
+    if weights is None:
+        n, mean = len(changes), statistics.fmean(changes)
+        sd = statistics.stdev(changes) if n > 1 else None
+        mean_before, mean_after = statistics.fmean(before), statistics.fmean(after)
+    else:
+        n = sum(weights)
+        mean = statistics.fmean(changes, weights)
+        mean_before, mean_after = (
+            statistics.fmean(before, weights),
+            statistics.fmean(after, weights),
+        )
+        squares = sum(w * (d - mean) ** 2 for d, w in zip(changes, weights, strict=True))
+        sd = math.sqrt(squares / (n - 1)) if n > 1 else None
     low = high = None
-    if n > 1:
-        sd = statistics.stdev(changes)
+    if sd is not None:
         margin = float(stats.t.ppf((1 + CONFIDENCE) / 2, n - 1)) * sd / math.sqrt(n)
         low, high = mean - margin, mean + margin
-    return MeanChange(statistics.fmean(before), statistics.fmean(after), mean, low, high)
+    return MeanChange(mean_before, mean_after, mean, low, high)
 
 
-def calculate(pairs: list[UsePair], inputs: Inputs) -> Result:
-    """The calculation for `pairs` (at least one) priced with `inputs`."""
+def calculate(pairs: list[UsePair] | Mapping[UsePair, int], inputs: Inputs) -> Result:
+    """The calculation for `pairs` (at least one) priced with `inputs`; `pairs` may be a
+    count of each distinct pair (visits are small numbers: a national cohort has a few
+    hundred distinct pairs among hundreds of thousands of people)."""
     if not pairs:
         raise ValueError("calculate needs at least one person")
+    counts: list[int] | None = None
+    if isinstance(pairs, Mapping):
+        counts = list(pairs.values())
+        pairs = list(pairs)
     gp_cost, emergency_cost = float(inputs.gp_visit_cost), float(inputs.emergency_visit_cost)
     scale = inputs.months_lasting / MEASURED_MONTHS
 
@@ -151,7 +172,7 @@ def calculate(pairs: list[UsePair], inputs: Inputs) -> Result:
 
     before = [priced(pair.gp_before, pair.emergency_before) for pair in pairs]
     after = [priced(pair.gp_after, pair.emergency_after) for pair in pairs]
-    measured = mean_change(before, after)
+    measured = mean_change(before, after, counts)
     cost_change = MeanChange(
         measured.before * scale,
         measured.after * scale,
@@ -173,13 +194,16 @@ def calculate(pairs: list[UsePair], inputs: Inputs) -> Result:
         return None if value is None else value - programme
 
     return Result(
-        n=len(pairs),
+        n=len(pairs) if counts is None else sum(counts),
         gp=mean_change(
-            [float(pair.gp_before) for pair in pairs], [float(pair.gp_after) for pair in pairs]
+            [float(pair.gp_before) for pair in pairs],
+            [float(pair.gp_after) for pair in pairs],
+            counts,
         ),
         emergency=mean_change(
             [float(pair.emergency_before) for pair in pairs],
             [float(pair.emergency_after) for pair in pairs],
+            counts,
         ),
         cost_before=measured.before,
         cost_after=measured.after,

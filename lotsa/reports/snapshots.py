@@ -104,17 +104,16 @@ def outcomes(
     )
 
 
-def use_pairs(period: Period, *, fresh: bool = False) -> Snapshot[list[roi.UsePair]]:
+def use_pairs(period: Period, *, fresh: bool = False) -> Snapshot[dict[roi.UsePair, int]]:
     """The health-care use of the cohort for the calculator, whose prices change at every
     look: the pairs are kept, counted (visits are small numbers: few distinct pairs), and
-    the calculation is made anew."""
-
-    def counted() -> list[tuple[roi.UsePair, int]]:
-        return sorted(Counter(roi.use_pairs(cohort.cases(period))).items(), key=str)
-
-    made = snapshot("use-pairs", period_parts(period), counted, fresh=fresh)
-    pairs = [pair for pair, count in made.report for _n in range(count)]
-    return Snapshot(report=pairs, computed_at=made.computed_at, seconds=made.seconds)
+    the calculation is made anew from the counts."""
+    return snapshot(
+        "use-pairs",
+        period_parts(period),
+        lambda: dict(Counter(roi.use_pairs(cohort.cases(period)))),
+        fresh=fresh,
+    )
 
 
 def pressure(window: capacity.Window, *, fresh: bool = False) -> Snapshot[capacity.Pressure]:

@@ -69,6 +69,23 @@ class CalculationTests(SimpleTestCase):
         self.assertAlmostEqual(result.net, 34000 / 6 - 4000)
         self.assertAlmostEqual(result.per_krona, 34000 / 6 / 4000)
 
+    def test_counted_pairs_give_what_the_people_one_by_one_give(self) -> None:
+        from collections import Counter
+
+        people = pairs() * 3 + pairs()[:2]  # some pairs repeat, as at national scale
+        one_by_one = roi.calculate(people, INPUTS)
+        counted = roi.calculate(dict(Counter(people)), INPUTS)
+        self.assertEqual(counted.n, len(people))
+        for name in ("cost_before", "cost_after", "saving", "saving_low", "saving_high", "net"):
+            self.assertAlmostEqual(getattr(counted, name), getattr(one_by_one, name), msg=name)
+        for name in ("gp", "emergency", "cost_change"):
+            for part in ("before", "after", "change", "ci_low", "ci_high"):
+                self.assertAlmostEqual(
+                    getattr(getattr(counted, name), part),
+                    getattr(getattr(one_by_one, name), part),
+                    msg=f"{name}.{part}",
+                )
+
     def test_the_range_is_the_interval_of_the_priced_change(self) -> None:
         result = roi.calculate(pairs(), INPUTS)
         priced = [

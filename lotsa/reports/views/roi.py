@@ -29,13 +29,15 @@ def _form(request: HttpRequest) -> RoiForm:
     return RoiForm(request.GET or None, scope=scope)
 
 
-def _calculate(form: RoiForm) -> tuple[int, roi.Result | None, Snapshot[list[roi.UsePair]]]:
+def _calculate(
+    form: RoiForm,
+) -> tuple[int, roi.Result | None, Snapshot[dict[roi.UsePair, int]]]:
     """How many people have health-care use recorded before and after, the result (None
     when they are too few to show), and when the use was read."""
     made = snapshots.use_pairs(form.period())
-    pairs = made.report
-    result = roi.calculate(pairs, form.inputs()) if len(pairs) >= min_group() else None
-    return len(pairs), result, made
+    people = sum(made.report.values())
+    result = roi.calculate(made.report, form.inputs()) if people >= min_group() else None
+    return people, result, made
 
 
 @login_required
