@@ -9,7 +9,8 @@ page says when its figures were computed. `manage.py refresh_reports` (cron, see
 docs/deploy.md) computes every manager's default reports ahead, so that nobody waits for
 them in the morning.
 
-A snapshot holds aggregates only, the same the page shows, never a row about a person.
+A snapshot holds no one's identity: the aggregates the page shows, and for the calculator
+the counted pairs of visit numbers (before, after), without whose they are.
 """
 
 from __future__ import annotations
