@@ -18,7 +18,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Avg,
     Count,
@@ -413,15 +413,18 @@ def _term_counts(criteria: Criteria, today: dt.date, fields: list[str]) -> dict[
     offerings once (a materialised CTE) and counts each field's terms among them."""
     if not fields:
         return {}
-    found, params = matching(criteria, today).order_by().values("pk").query.sql_with_params()
-    quote = connection.ops.quote_name
+    offerings = matching(criteria, today).order_by().values("pk")
+    # The router's database for the search (the replica when one serves public search).
+    database = connections[offerings.db]
+    found, params = offerings.query.get_compiler(using=offerings.db).as_sql()
+    quote = database.ops.quote_name
     tables = [quote(getattr(Offering, field).through._meta.db_table) for field in fields]
     counts = " UNION ALL ".join(
         f"SELECT term_id, COUNT(*) FROM {table}"  # noqa: S608 - the models' own table names
         " WHERE offering_id IN (SELECT pk FROM found) GROUP BY term_id"
         for table in tables
     )
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         cursor.execute(f"WITH found (pk) AS MATERIALIZED ({found}) {counts}", params)
         return dict(cursor.fetchall())
 
